@@ -1,0 +1,174 @@
+// Temporal provisioning: an address from TEMPORAL_ADDRESS, or a local dev
+// server started from a `temporal` CLI found on this machine or built here
+// with the Go toolchain (its usual download site is out of reach).
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+
+export const CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
+export const toolsBin = path.resolve('.tools/bin');
+
+function onPath(cmd) {
+  for (const dir of (process.env.PATH || '').split(path.delimiter)) {
+    const candidate = path.join(dir, cmd);
+    if (dir && existsSync(candidate)) return candidate;
+  }
+  return null;
+}
+
+function findGo() {
+  return onPath('go') || (existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : null);
+}
+
+/** TEMPORAL_CLI, then PATH, then .tools/bin; otherwise null. */
+export function findTemporalCli() {
+  if (process.env.TEMPORAL_CLI) {
+    if (!existsSync(process.env.TEMPORAL_CLI)) {
+      throw new Error(`TEMPORAL_CLI points to ${process.env.TEMPORAL_CLI}, which does not exist.`);
+    }
+    return process.env.TEMPORAL_CLI;
+  }
+  const local = path.join(toolsBin, 'temporal');
+  return onPath('temporal') || (existsSync(local) ? local : null);
+}
+
+/** Finds the CLI or builds it into .tools/bin (several minutes the first time). */
+export async function ensureTemporalCli(log = console.log) {
+  const found = findTemporalCli();
+  if (found) return found;
+  const go = findGo();
+  if (!go) {
+    throw new Error(
+      'No Temporal server available: TEMPORAL_ADDRESS is not set, no `temporal` CLI was found ' +
+        '(TEMPORAL_CLI, PATH, .tools/bin), and Go is not installed to build one.\n' +
+        '  Install Go 1.22 or newer (Debian: apt-get install golang, or https://go.dev/dl), ' +
+        'or put the temporal CLI on PATH, or set TEMPORAL_ADDRESS to a running server.',
+    );
+  }
+  mkdirSync(toolsBin, { recursive: true });
+  log(`Building the Temporal CLI with Go (${CLI_MODULE}) into .tools/bin.`);
+  log('This takes several minutes the first time; Go caches make later builds fast.');
+  const started = Date.now();
+  const ticker = setInterval(() => log(`  ... still compiling (${Math.round((Date.now() - started) / 1000)} s)`), 30_000);
+  try {
+    await new Promise((resolve, reject) => {
+      const child = spawn(go, ['install', CLI_MODULE], {
+        env: { ...process.env, GOBIN: toolsBin, GOFLAGS: process.env.GOFLAGS || '-trimpath' },
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
+      child.on('error', reject);
+      child.on('exit', (code) =>
+        code === 0 ? resolve() : reject(new Error(`go install ${CLI_MODULE} failed with exit code ${code}`)),
+      );
+    });
+  } finally {
+    clearInterval(ticker);
+  }
+  log(`Temporal CLI built in ${Math.round((Date.now() - started) / 1000)} s.`);
+  return path.join(toolsBin, 'temporal');
+}
+
+/** Resolves true when something accepts TCP connections on host:port. */
+export function portOpen(port, host = '127.0.0.1') {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host });
+    socket.setTimeout(1000);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
+}
+
+/** A TCP port nobody listens on right now. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Waits until a Temporal frontend answers a gRPC call on `address`. */
+export async function waitForTemporal(address, timeoutMs = 60_000) {
+  const { Connection } = await import('@temporalio/client');
+  const deadline = Date.now() + timeoutMs;
+  let lastError;
+  while (Date.now() < deadline) {
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 2000 });
+      try {
+        await connection.workflowService.getSystemInfo({});
+        return;
+      } finally {
+        await connection.close();
+      }
+    } catch (err) {
+      lastError = err;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  }
+  throw new Error(`Temporal did not answer at ${address} within ${timeoutMs / 1000} s: ${lastError?.message}`);
+}
+
+/**
+ * Starts `temporal server start-dev`. With `dbFile`, journeys survive a
+ * restart; without it the server keeps everything in memory (tests).
+ */
+export async function startDevServer({ cli, port, uiPort, dbFile, logFile, namespace = 'default' }) {
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--namespace', namespace];
+  args.push('--log-level', 'error');
+  if (uiPort) args.push('--ui-port', String(uiPort));
+  else args.push('--headless');
+  if (dbFile) {
+    mkdirSync(path.dirname(dbFile), { recursive: true });
+    args.push('--db-filename', dbFile);
+  }
+  const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: false });
+  let output = '';
+  const keep = (chunk) => {
+    output = (output + chunk.toString()).slice(-4000);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  if (logFile) {
+    const { createWriteStream } = await import('node:fs');
+    const stream = createWriteStream(logFile, { flags: 'a' });
+    child.stdout.pipe(stream);
+    child.stderr.pipe(stream);
+  }
+  const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  const address = `127.0.0.1:${port}`;
+  const ready = waitForTemporal(address, 90_000);
+  const first = await Promise.race([ready.then(() => 'ready'), exited.then(() => 'exited')]);
+  if (first === 'exited') {
+    throw new Error(`The Temporal dev server exited at start:\n${output}`);
+  }
+  return {
+    address,
+    uiUrl: uiPort ? `http://127.0.0.1:${uiPort}` : null,
+    process: child,
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+export function cliVersion(cli) {
+  const res = spawnSync(cli, ['--version'], { encoding: 'utf8' });
+  return (res.stdout || '').trim();
+}

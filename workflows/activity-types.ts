@@ -1,0 +1,48 @@
+// The activities the journey workflow calls, as the workflow needs them.
+// activities/ implements this interface; the workflow imports it as types.
+import type { Instant } from './actions';
+import type { JourneyState, EventDetails } from './journey-state';
+import type { EventName, Recipient, TemplateName } from './notifications';
+import type { Actor, Status } from './transitions';
+
+export interface Deadline {
+  at: Instant;
+  kind: string;
+}
+
+/** The state a client sees: codes and dates, never personal data. */
+export interface JourneyView extends JourneyState {
+  nextDeadline: Deadline | null;
+}
+
+export interface RecordEventInput {
+  journeyId: string;
+  seq: number;
+  at: Instant;
+  event: EventName;
+  fromStatus: Status | null;
+  toStatus: Status;
+  actor: Actor;
+  details: EventDetails;
+  /** Free text typed with the action, stored apart in PostgreSQL. */
+  textId?: string;
+  journey: JourneyView;
+}
+
+export interface SendNotificationInput {
+  journeyId: string;
+  /** The event's sequence number: with the template and recipient, the email's identity. */
+  seq: number;
+  event: EventName;
+  template: TemplateName;
+  to: Recipient;
+  cc?: Recipient[];
+  details: EventDetails;
+}
+
+export interface JourneyActivities {
+  /** Writes the read model and the timeline for one event; idempotent on (journeyId, seq). */
+  recordEvent(input: RecordEventInput): Promise<void>;
+  /** Sends one email at most once, logged in the notification table. */
+  sendNotification(input: SendNotificationInput): Promise<void>;
+}

@@ -1,0 +1,204 @@
+// The learner journey: one workflow per learner, from referral to the last
+// follow-up. Deterministic: workflow time, durable timers, activities for
+// everything that touches the world.
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  proxyActivities,
+  setHandler,
+} from '@temporalio/workflow';
+import type { ActionRequest } from './actions';
+import type { JourneyActivities, JourneyView } from './activity-types';
+import { nextTimer, type Timer } from './deadlines';
+import {
+  ActionRefused,
+  applyAction,
+  checkAction,
+  initialState,
+  resolveMilestone,
+  type EventDetails,
+  type JourneyInput,
+  type JourneyState,
+} from './journey-state';
+import { actionUpdates, stateQuery } from './messages';
+import { notificationsFor, type EventName, type NotificationRequest } from './notifications';
+import type { TimingPolicy } from './policy';
+import { ACTIONS, isTerminal, type ActionName, type Actor, type Status } from './transitions';
+
+const { recordEvent } = proxyActivities<JourneyActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+const { sendNotification } = proxyActivities<JourneyActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', maximumInterval: '10 minutes' },
+});
+
+export interface JourneyOutcome {
+  status: Status;
+  endReason?: string;
+}
+
+interface PendingEmail extends NotificationRequest {
+  seq: number;
+  event: EventName;
+  details: EventDetails;
+}
+
+class LearnerJourney {
+  private readonly state: JourneyState;
+  private readonly policy: TimingPolicy;
+  /** Emails decided but not yet sent; sent by the main loop, not by Update handlers. */
+  private outbox: PendingEmail[] = [];
+
+  constructor(input: JourneyInput) {
+    this.state = initialState(input);
+    this.policy = input.policy;
+  }
+
+  setup(): void {
+    for (const action of ACTIONS) {
+      setHandler(actionUpdates[action], (request: ActionRequest) => this.act(action, request), {
+        validator: (request: ActionRequest) => this.validate(action, request),
+      });
+    }
+    setHandler(stateQuery, () => this.view());
+  }
+
+  async run(): Promise<JourneyOutcome> {
+    await this.record('refer', null, { type: 'agency', orgId: this.state.agencyId }, {});
+    while (!isTerminal(this.state.status)) {
+      await this.sendPendingEmails();
+      await this.waitForActionOrTimer();
+    }
+    await condition(allHandlersFinished);
+    await this.sendPendingEmails();
+    return { status: this.state.status, endReason: this.state.endReason };
+  }
+
+  /** Refuses, without a trace in history, an action the rules do not allow. */
+  private validate(action: ActionName, request: ActionRequest): void {
+    try {
+      checkAction(this.state, action, request, new Date(), this.policy);
+    } catch (err) {
+      if (err instanceof ActionRefused) {
+        throw ApplicationFailure.create({ type: err.type, message: err.message, nonRetryable: true });
+      }
+      throw err;
+    }
+  }
+
+  private async act(action: ActionName, request: ActionRequest): Promise<JourneyView> {
+    const from = this.state.status;
+    // The state changes before the first await, so a concurrent action is
+    // validated against it.
+    const details = applyAction(this.state, action, request, new Date(), this.policy);
+    await this.record(action, from, request.actor, details, request.textId);
+    return this.view();
+  }
+
+  /** Waits for the next timer; returns early when an action changed the journey. */
+  private async waitForActionOrTimer(): Promise<void> {
+    const seq = this.state.seq;
+    const changed = () => this.state.seq !== seq || this.outbox.length > 0;
+    const timer = nextTimer(this.state, this.policy, new Date());
+    if (!timer) {
+      await condition(changed);
+      return;
+    }
+    const wait = timer.at.getTime() - Date.now();
+    if (wait > 0 && (await condition(changed, wait))) return;
+    await this.fire(timer);
+  }
+
+  private async fire(timer: Timer): Promise<void> {
+    const s = this.state;
+    const from = s.status;
+    s.fired.push(timer.key);
+    const details: EventDetails = timer.milestone ? { milestone: timer.milestone } : {};
+    switch (timer.kind) {
+      case 'decision-expiry':
+      case 'waitlist-expiry':
+        s.status = 'expired';
+        s.endReason = timer.kind === 'decision-expiry' ? 'no_decision' : 'waitlist_timeout';
+        s.closedAt = new Date().toISOString();
+        break;
+      case 'follow-up-survey': {
+        const fu = timer.milestone && s.followUps[timer.milestone];
+        if (fu) {
+          fu.status = 'sent';
+          fu.surveySentAt = new Date().toISOString();
+        }
+        break;
+      }
+      case 'follow-up-give-up':
+        if (timer.milestone) resolveMilestone(s, timer.milestone, 'unknown', 'unknown', 'system', new Date());
+        break;
+      default:
+        break;
+    }
+    await this.record(timer.kind, from, { type: 'system' }, details);
+  }
+
+  /** Writes one event to the read model, then queues its emails. */
+  private async record(
+    event: EventName,
+    from: Status | null,
+    actor: Actor,
+    details: EventDetails,
+    textId?: string,
+  ): Promise<void> {
+    const seq = ++this.state.seq;
+    await recordEvent({
+      journeyId: this.state.journeyId,
+      seq,
+      at: new Date().toISOString(),
+      event,
+      fromStatus: from,
+      toStatus: this.state.status,
+      actor,
+      details,
+      textId,
+      journey: this.view(),
+    });
+    for (const email of notificationsFor(event, details, actor)) {
+      this.outbox.push({ ...email, seq, event, details });
+    }
+  }
+
+  private async sendPendingEmails(): Promise<void> {
+    while (this.outbox.length > 0) {
+      const batch = this.outbox;
+      this.outbox = [];
+      await Promise.all(
+        batch.map((email) =>
+          sendNotification({
+            journeyId: this.state.journeyId,
+            seq: email.seq,
+            event: email.event,
+            template: email.template,
+            to: email.to,
+            cc: email.cc,
+            details: email.details,
+          }),
+        ),
+      );
+    }
+  }
+
+  private view(): JourneyView {
+    const timer = isTerminal(this.state.status) ? undefined : nextTimer(this.state, this.policy, new Date());
+    return {
+      ...(JSON.parse(JSON.stringify(this.state)) as JourneyState),
+      nextDeadline: timer ? { at: timer.at.toISOString(), kind: timer.kind } : null,
+    };
+  }
+}
+
+/** One learner's journey, from referral to the last follow-up. */
+export async function learnerJourney(input: JourneyInput): Promise<JourneyOutcome> {
+  const journey = new LearnerJourney(input);
+  journey.setup();
+  return journey.run();
+}

@@ -1,0 +1,21 @@
+// Temporal message definitions, shared by the workflow and its clients.
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { ActionRequest } from './actions';
+import type { JourneyView } from './activity-types';
+import { ACTIONS, type ActionName } from './transitions';
+
+/** The one task queue journeys run on. */
+export const TASK_QUEUE = 'learner-journeys';
+
+/** The workflow ID of a journey. */
+export function workflowIdFor(journeyId: string): string {
+  return `journey-${journeyId}`;
+}
+
+/** One Update per action of the transition table, named after the action. */
+export const actionUpdates = Object.fromEntries(
+  ACTIONS.map((a) => [a, defineUpdate<JourneyView, [ActionRequest]>(a)]),
+) as { [A in ActionName]: ReturnType<typeof defineUpdate<JourneyView, [ActionRequest<A>]>> };
+
+/** Where the journey stands now: status, dates, follow-ups and the next deadline. */
+export const stateQuery = defineQuery<JourneyView>('state');
