@@ -18,12 +18,7 @@ if (!name) {
 }
 
 const current = await readFile(schemaPath, 'utf8');
-let previous = null;
-try {
-  previous = await readFile(snapshotPath, 'utf8');
-} catch {
-  previous = null;
-}
+const previous = await readFile(snapshotPath, 'utf8').catch(() => null);
 const databaseUrl = databaseUrlFromEnv();
 await ensureDatabase(databaseUrl);
 const engine = await openSchemaEngine(databaseUrl, current);

@@ -1,7 +1,13 @@
 // What each action carries into the workflow: codes, dates and identifiers
 // only. Free text (notes, messages, employer…) stays in PostgreSQL as an
 // ActionText row; the workflow sees its id.
-import type { DropoutReason, FollowUpOutcome, RefusalReason, SuspensionReason, WithdrawalReason } from './codes';
+import type {
+  DropoutReason,
+  FollowUpOutcome,
+  RefusalReason,
+  SuspensionReason,
+  WithdrawalReason,
+} from './codes';
 import type { Milestone } from './policy';
 import type { ActionName, Actor } from './transitions';
 

@@ -43,7 +43,11 @@ export function pendingTimers(state: JourneyState, policy: TimingPolicy, now: Da
       policy.decisionReminders.forEach((d, i) =>
         add('decision-reminder', `decision-reminder:${i}:${anchor}`, addDuration(from, d)),
       );
-      add('decision-escalation', `decision-escalation:${anchor}`, addDuration(from, policy.decisionEscalation));
+      add(
+        'decision-escalation',
+        `decision-escalation:${anchor}`,
+        addDuration(from, policy.decisionEscalation),
+      );
       add('decision-expiry', `decision-expiry:${anchor}`, addDuration(from, policy.decisionExpiry));
       if (state.status === 'in_review' && state.interviewAt) {
         const interview = new Date(state.interviewAt);
@@ -60,12 +64,19 @@ export function pendingTimers(state: JourneyState, policy: TimingPolicy, now: Da
     }
     case 'waitlisted': {
       const from = new Date(state.waitlistedAt ?? state.decisionClockFrom);
-      add('waitlist-expiry', `waitlist-expiry:${from.toISOString()}`, addDuration(from, policy.waitlistExpiry));
+      add(
+        'waitlist-expiry',
+        `waitlist-expiry:${from.toISOString()}`,
+        addDuration(from, policy.waitlistExpiry),
+      );
       break;
     }
     case 'admitted': {
       // A start date already past at admission (late entry) counts from the admission.
-      const anchor = later(atMidnight(state.plannedStartDate ?? state.referredAt.slice(0, 10)), new Date(state.admittedAt ?? now));
+      const anchor = later(
+        atMidnight(state.plannedStartDate ?? state.referredAt.slice(0, 10)),
+        new Date(state.admittedAt ?? now),
+      );
       const tag = anchor.toISOString();
       add('start-reminder', `start-reminder:${tag}`, addDuration(anchor, policy.startGrace));
       add('start-escalation', `start-escalation:${tag}`, addDuration(anchor, policy.startEscalation));

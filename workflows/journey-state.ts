@@ -233,7 +233,8 @@ function checkPayload(
       }
       const ongoing = state.suspendedFrom ? Math.max(0, daysBetween(state.suspendedFrom, dateOnly(now))) : 0;
       const limit = plannedEnd(state.startDate ?? referralDay, 24, state.suspendedDays + ongoing);
-      if (end > limit) invalid(`training time, suspensions excluded, would exceed 24 months (latest end ${limit})`);
+      if (end > limit)
+        invalid(`training time, suspensions excluded, would exceed 24 months (latest end ${limit})`);
       return;
     }
     case 'record-dropout': {
@@ -309,7 +310,11 @@ export function applyAction(
       state.durationMonths = p.durationMonths;
       state.plannedEndDate = plannedEnd(p.startDate, p.durationMonths);
       state.plannedEndSetAt = at;
-      return { startDate: p.startDate, durationMonths: p.durationMonths, plannedEndDate: state.plannedEndDate };
+      return {
+        startDate: p.startDate,
+        durationMonths: p.durationMonths,
+        plannedEndDate: state.plannedEndDate,
+      };
     }
     case 'refuse': {
       const p = request.payload as ActionPayloads['refuse'];

@@ -63,7 +63,11 @@ const n = (template: TemplateName, to: Recipient, cc?: Recipient[]): Notificatio
   cc ? { template, to, cc } : { template, to };
 
 /** The emails an event sends. `actor` tells who acted, so nobody is told of their own act. */
-export function notificationsFor(event: EventName, details: EventDetails, actor: Actor): NotificationRequest[] {
+export function notificationsFor(
+  event: EventName,
+  details: EventDetails,
+  actor: Actor,
+): NotificationRequest[] {
   switch (event) {
     case 'refer':
       return [n('referral-received.learner', 'learner'), n('referral-new.fabrique', 'fabrique')];
@@ -112,7 +116,11 @@ export function notificationsFor(event: EventName, details: EventDetails, actor:
       return [n('decision-escalation.managers', 'managers')];
     case 'decision-expiry':
     case 'waitlist-expiry':
-      return [n('expired.learner', 'learner'), n('expired.agency', 'agency'), n('expired.fabrique', 'fabrique')];
+      return [
+        n('expired.learner', 'learner'),
+        n('expired.agency', 'agency'),
+        n('expired.fabrique', 'fabrique'),
+      ];
     case 'interview-reminder':
       return [n('interview-reminder.learner', 'learner')];
     case 'start-reminder':

@@ -120,7 +120,8 @@ export function resolvePolicy(overrides: unknown, base: TimingPolicy = DEFAULT_P
       }
       result.followUpOffsets = { '3m': v['3m'], '6m': v['6m'] };
     } else {
-      if (!isDuration(value)) throw new Error(`${key} must be an ISO 8601 duration, got ${JSON.stringify(value)}`);
+      if (!isDuration(value))
+        throw new Error(`${key} must be an ISO 8601 duration, got ${JSON.stringify(value)}`);
       (result as unknown as Record<string, string>)[key] = value;
     }
   }

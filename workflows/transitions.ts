@@ -103,7 +103,11 @@ export const TRANSITIONS: Readonly<Record<ActionName, TransitionRule>> = {
   'record-completion': { from: ['in_training'], to: 'follow_up', who: ['fabrique'] },
   // The learner answers through the personal link; the fabrique or the agency
   // may record what they collected by phone.
-  'record-follow-up': { from: ['follow_up'], to: 'follow_up_or_closed', who: ['fabrique', 'agency', 'learner'] },
+  'record-follow-up': {
+    from: ['follow_up'],
+    to: 'follow_up_or_closed',
+    who: ['fabrique', 'agency', 'learner'],
+  },
   // Only before a decision: once admitted, the learner belongs to that fabrique.
   transfer: { from: UNDECIDED, to: 'referred', who: ['manager'] },
   close: { from: ACTIVE_STATUSES, to: 'closed', who: ['manager'] },

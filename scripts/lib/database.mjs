@@ -26,6 +26,7 @@ export async function ensureDatabase(url, { recreate = false } = {}) {
     throw new Error(
       `PostgreSQL does not answer at ${describe(url)} (${err.code || err.message}).\n` +
         `  Start it (on Debian: pg_ctlcluster <version> main start) or set DATABASE_URL to a reachable server.`,
+      { cause: err },
     );
   }
   try {

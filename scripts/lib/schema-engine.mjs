@@ -42,12 +42,7 @@ export async function openSchemaEngine(databaseUrl, datamodel) {
 
 /** Reads prisma/migrations in Prisma's layout. */
 export async function readMigrationList() {
-  let entries = [];
-  try {
-    entries = await readdir(migrationsDir, { withFileTypes: true });
-  } catch {
-    entries = [];
-  }
+  const entries = await readdir(migrationsDir, { withFileTypes: true }).catch(() => []);
   const dirs = entries
     .filter((e) => e.isDirectory())
     .map((e) => e.name)
@@ -64,12 +59,9 @@ export async function readMigrationList() {
       return { path: dir, migrationFile: { path: 'migration.sql', content } };
     }),
   );
-  let lockContent = null;
-  try {
-    lockContent = await readFile(path.join(migrationsDir, 'migration_lock.toml'), 'utf8');
-  } catch {
-    lockContent = null;
-  }
+  const lockContent = await readFile(path.join(migrationsDir, 'migration_lock.toml'), 'utf8').catch(
+    () => null,
+  );
   return {
     baseDir: migrationsDir,
     lockfile: { path: 'migration_lock.toml', content: lockContent },

@@ -50,7 +50,10 @@ export async function ensureTemporalCli(log = console.log) {
   log(`Building the Temporal CLI with Go (${CLI_MODULE}) into .tools/bin.`);
   log('This takes several minutes the first time; Go caches make later builds fast.');
   const started = Date.now();
-  const ticker = setInterval(() => log(`  ... still compiling (${Math.round((Date.now() - started) / 1000)} s)`), 30_000);
+  const ticker = setInterval(
+    () => log(`  ... still compiling (${Math.round((Date.now() - started) / 1000)} s)`),
+    30_000,
+  );
   try {
     await new Promise((resolve, reject) => {
       const child = spawn(go, ['install', CLI_MODULE], {
@@ -118,7 +121,9 @@ export async function waitForTemporal(address, timeoutMs = 60_000) {
       await new Promise((r) => setTimeout(r, 300));
     }
   }
-  throw new Error(`Temporal did not answer at ${address} within ${timeoutMs / 1000} s: ${lastError?.message}`);
+  throw new Error(
+    `Temporal did not answer at ${address} within ${timeoutMs / 1000} s: ${lastError?.message}`,
+  );
 }
 
 /**

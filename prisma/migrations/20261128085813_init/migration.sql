@@ -139,11 +139,21 @@ CREATE TABLE "FollowUp" (
     "contractStart" DATE,
     "answeredBy" TEXT,
     "answeredAt" TIMESTAMP(3),
-    "tokenHash" TEXT,
-    "tokenExpiresAt" TIMESTAMP(3),
+    "surveySentAt" TIMESTAMP(3),
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "FollowUp_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "FollowUpToken" (
+    "hash" TEXT NOT NULL,
+    "followUpId" UUID NOT NULL,
+    "expiresAt" TIMESTAMP(3) NOT NULL,
+    "usedAt" TIMESTAMP(3),
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "FollowUpToken_pkey" PRIMARY KEY ("hash")
 );
 
 -- CreateTable
@@ -184,10 +194,10 @@ CREATE UNIQUE INDEX "Journey_agencyId_idempotencyKey_key" ON "Journey"("agencyId
 CREATE UNIQUE INDEX "TimelineEntry_journeyId_seq_key" ON "TimelineEntry"("journeyId", "seq");
 
 -- CreateIndex
-CREATE UNIQUE INDEX "FollowUp_tokenHash_key" ON "FollowUp"("tokenHash");
+CREATE UNIQUE INDEX "FollowUp_journeyId_milestone_key" ON "FollowUp"("journeyId", "milestone");
 
 -- CreateIndex
-CREATE UNIQUE INDEX "FollowUp_journeyId_milestone_key" ON "FollowUp"("journeyId", "milestone");
+CREATE INDEX "FollowUpToken_followUpId_idx" ON "FollowUpToken"("followUpId");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "Notification_eventKey_key" ON "Notification"("eventKey");
@@ -212,6 +222,9 @@ ALTER TABLE "ActionText" ADD CONSTRAINT "ActionText_journeyId_fkey" FOREIGN KEY 
 
 -- AddForeignKey
 ALTER TABLE "FollowUp" ADD CONSTRAINT "FollowUp_journeyId_fkey" FOREIGN KEY ("journeyId") REFERENCES "Journey"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "FollowUpToken" ADD CONSTRAINT "FollowUpToken_followUpId_fkey" FOREIGN KEY ("followUpId") REFERENCES "FollowUp"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "Notification" ADD CONSTRAINT "Notification_journeyId_fkey" FOREIGN KEY ("journeyId") REFERENCES "Journey"("id") ON DELETE SET NULL ON UPDATE CASCADE;

@@ -1,0 +1,106 @@
+// Data capture: each journey event becomes one timeline row and an updated
+// read model, in one transaction. A retried activity changes nothing twice:
+// the timeline is keyed by (journeyId, seq) and the journey row only moves
+// forward in `version`.
+import type { Db } from '../prisma/client';
+import { Prisma } from '../prisma/client';
+import type { RecordEventInput } from '../workflows/activity-types';
+import type { FollowUpState } from '../workflows/journey-state';
+import { MILESTONES } from '../workflows/policy';
+
+const asDate = (d: string | undefined | null) =>
+  d ? new Date(d.length === 10 ? `${d}T00:00:00Z` : d) : null;
+
+/** Free-text fields that, typed with some actions, also fill read-model columns. */
+const JOURNEY_TEXT_COLUMNS = ['trainingTitle', 'certification'] as const;
+
+export async function loadTexts(
+  db: Db | Prisma.TransactionClient,
+  textId?: string,
+): Promise<Record<string, string>> {
+  if (!textId) return {};
+  const row = await db.actionText.findUnique({ where: { id: textId } });
+  return (row?.fields as Record<string, string> | undefined) ?? {};
+}
+
+export function createJournal(db: Db) {
+  return {
+    async recordEvent(input: RecordEventInput): Promise<void> {
+      const j = input.journey;
+      await db.$transaction(async (tx) => {
+        const texts = await loadTexts(tx, input.textId);
+        await tx.timelineEntry.upsert({
+          where: { journeyId_seq: { journeyId: input.journeyId, seq: input.seq } },
+          update: {},
+          create: {
+            journeyId: input.journeyId,
+            seq: input.seq,
+            at: new Date(input.at),
+            action: input.event,
+            fromStatus: input.fromStatus,
+            toStatus: input.toStatus,
+            actorType: input.actor.type,
+            actorId: input.actor.orgId ?? null,
+            details: { ...input.details, ...texts } as Prisma.InputJsonValue,
+          },
+        });
+        const textColumns: Record<string, string> = {};
+        for (const key of JOURNEY_TEXT_COLUMNS) if (texts[key]) textColumns[key] = texts[key];
+        const moved = await tx.journey.updateMany({
+          where: { id: input.journeyId, version: { lt: input.seq } },
+          data: {
+            version: input.seq,
+            status: j.status,
+            fabriqueId: j.fabriqueId,
+            interviewAt: asDate(j.interviewAt),
+            decidedAt: asDate(j.decidedAt),
+            plannedStartDate: asDate(j.plannedStartDate),
+            durationMonths: j.durationMonths ?? null,
+            startDate: asDate(j.startDate),
+            plannedEndDate: asDate(j.plannedEndDate),
+            suspendedFrom: asDate(j.suspendedFrom),
+            exitKind: j.exit?.kind ?? null,
+            exitDate: asDate(j.exit?.date),
+            exitReason: j.exit?.reason ?? null,
+            certified: j.exit?.certified ?? null,
+            endReason: j.endReason ?? null,
+            closedAt: asDate(j.closedAt),
+            nextDeadline: asDate(j.nextDeadline?.at),
+            nextDeadlineKind: j.nextDeadline?.kind ?? null,
+            ...textColumns,
+          },
+        });
+        if (moved.count === 0) return; // a later event already wrote the read model
+        for (const milestone of MILESTONES) {
+          const fu: FollowUpState | undefined = j.followUps[milestone];
+          if (!fu) continue;
+          const answer =
+            input.event === 'record-follow-up' && input.details.milestone === milestone
+              ? {
+                  employer: texts.employer ?? null,
+                  jobTitle: texts.jobTitle ?? null,
+                  contractStart: asDate(input.details.contractStart as string | null),
+                  answeredAt: new Date(input.at),
+                }
+              : {};
+          const data = {
+            dueDate: asDate(fu.dueAt.slice(0, 10)) as Date,
+            status: fu.status,
+            outcome: fu.outcome ?? null,
+            answeredBy: fu.answeredBy ?? null,
+            surveySentAt: asDate(fu.surveySentAt),
+            ...(fu.status === 'unknown' && input.event === 'follow-up-give-up'
+              ? { answeredAt: new Date(input.at) }
+              : {}),
+            ...answer,
+          };
+          await tx.followUp.upsert({
+            where: { journeyId_milestone: { journeyId: input.journeyId, milestone } },
+            update: data,
+            create: { journeyId: input.journeyId, milestone, ...data },
+          });
+        }
+      });
+    },
+  };
+}

@@ -1,0 +1,55 @@
+// The mail transport: SMTP when SMTP_URL is set, otherwise a folder of .eml
+// files, so that Parcours runs with nothing else installed.
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+
+export interface OutgoingEmail {
+  from: string;
+  to: string[];
+  cc?: string[];
+  subject: string;
+  text: string;
+  html: string;
+  /** Stable per event, so that a receiving server can spot a duplicate. */
+  messageId: string;
+  headers?: Record<string, string>;
+}
+
+export interface Mailer {
+  send(email: OutgoingEmail): Promise<{ messageId: string }>;
+  close(): void;
+  /** Where messages go, for logs: an SMTP host or a folder. */
+  readonly description: string;
+}
+
+export function createMailer(options: { smtpUrl?: string; mailDir: string }): Mailer {
+  if (options.smtpUrl) {
+    const transport = nodemailer.createTransport(options.smtpUrl);
+    const url = new URL(options.smtpUrl);
+    return {
+      description: `SMTP ${url.hostname}:${url.port || 25}`,
+      async send(email) {
+        const info = await transport.sendMail(email);
+        return { messageId: info.messageId };
+      },
+      close: () => transport.close(),
+    };
+  }
+  const dir = path.resolve(options.mailDir);
+  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  return {
+    description: `folder ${dir}`,
+    async send(email) {
+      const info = await transport.sendMail(email);
+      await mkdir(dir, { recursive: true });
+      const safeId = email.messageId.replace(/[^A-Za-z0-9._-]/g, '_');
+      await writeFile(
+        path.join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}_${safeId}.eml`),
+        info.message,
+      );
+      return { messageId: info.messageId };
+    },
+    close: () => transport.close(),
+  };
+}

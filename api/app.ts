@@ -1,0 +1,59 @@
+// The HTTP edge: authentication, validation, routes. Reads come from
+// PostgreSQL; actions go to Temporal.
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import swaggerUi from 'swagger-ui-express';
+import type { Client } from '@temporalio/client';
+import type { Db } from '../prisma/client';
+import type { TimingPolicy } from '../workflows/policy';
+import { authenticate } from './auth';
+import { buildOpenApiDocument } from './openapi';
+import { notFound, problemHandler } from './problem';
+import { followUpRoutes } from './routes/follow-ups';
+import { healthRoutes } from './routes/health';
+import { journeyRoutes } from './routes/journeys';
+import { organizationRoutes } from './routes/organizations';
+
+export interface AppDeps {
+  db: Db;
+  temporal: Client;
+  taskQueue: string;
+  policy: TimingPolicy;
+  publicBaseUrl: string;
+  adminApiKey?: string;
+  log?: (message: string) => void;
+}
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  const log = deps.log ?? ((m: string) => console.error(`[api] ${m}`));
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(helmet({ contentSecurityPolicy: false }));
+  app.use(express.json({ limit: '64kb' }));
+
+  const journeyDeps = {
+    db: deps.db,
+    temporal: deps.temporal,
+    taskQueue: deps.taskQueue,
+    policy: deps.policy,
+  };
+  const openapi = buildOpenApiDocument(deps.publicBaseUrl);
+
+  app.use(healthRoutes(deps.db, deps.temporal));
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
+  app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapi));
+  app.use('/v1/follow-ups', followUpRoutes(journeyDeps));
+
+  const v1 = express.Router();
+  v1.use(authenticate(deps.db, deps.adminApiKey));
+  v1.use('/organizations', organizationRoutes(deps.db));
+  v1.use('/journeys', journeyRoutes(journeyDeps));
+  app.use('/v1', v1);
+
+  app.use((req, _res, next) => next(notFound(`No route ${req.method} ${req.path}.`)));
+  app.use(problemHandler(log));
+  return app;
+}

@@ -1,0 +1,69 @@
+// Who is calling: an organisation's API key, or the bootstrap admin key.
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Db } from '../prisma/client';
+import type { Role } from '../workflows/transitions';
+import { safeEqual, verifyKey } from './api-keys';
+import { forbidden, unauthorized } from './problem';
+
+export interface Caller {
+  type: Exclude<Role, 'learner'>;
+  /** The caller's organisation; null for the admin key. */
+  orgId: string | null;
+  /** The bootstrap ADMIN_API_KEY: manager rights, and may create organisations. */
+  admin: boolean;
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    caller?: Caller;
+  }
+}
+
+export function authenticate(db: Db, adminApiKey?: string): RequestHandler {
+  return (req: Request, _res: Response, next: NextFunction) => {
+    const header = req.headers.authorization;
+    const m = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+    if (!m?.[1]) return next(unauthorized());
+    const key = m[1];
+    if (adminApiKey && safeEqual(key, adminApiKey)) {
+      req.caller = { type: 'manager', orgId: null, admin: true };
+      return next();
+    }
+    verifyKey(db, key)
+      .then(async (row) => {
+        if (!row) return next(unauthorized('This API key is unknown or revoked.'));
+        req.caller = { type: row.organization.type, orgId: row.organizationId, admin: false };
+        // Last use, at most once a minute per key, never failing the request.
+        if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
+          await db.apiKey
+            .update({ where: { id: row.id }, data: { lastUsedAt: new Date() } })
+            .catch(() => undefined);
+        }
+        next();
+      })
+      .catch(next);
+  };
+}
+
+export function caller(req: Request): Caller {
+  if (!req.caller) throw unauthorized();
+  return req.caller;
+}
+
+/** Only these roles may call the route. */
+export function requireRole(...roles: Caller['type'][]): RequestHandler {
+  return (req, _res, next) => {
+    const c = req.caller;
+    if (!c) return next(unauthorized());
+    if (!roles.includes(c.type)) return next(forbidden(`This route is for ${roles.join(' or ')} keys.`));
+    next();
+  };
+}
+
+export function requireAdmin(): RequestHandler {
+  return (req, _res, next) => {
+    if (!req.caller) return next(unauthorized());
+    if (!req.caller.admin) return next(forbidden('Only the ADMIN_API_KEY may create organisations.'));
+    next();
+  };
+}

@@ -1,0 +1,132 @@
+// A journey as the API shows it, read from the PostgreSQL read model.
+import type { Db, Prisma } from '../prisma/client';
+import { allowedActions, type Status } from '../workflows/transitions';
+import type { Caller } from './auth';
+import { forbidden, notFound } from './problem';
+
+export const journeyInclude = {
+  learner: true,
+  agency: { select: { id: true, name: true } },
+  fabrique: { select: { id: true, name: true } },
+  followUps: { orderBy: { milestone: 'asc' } },
+} satisfies Prisma.JourneyInclude;
+
+export type JourneyRow = Prisma.JourneyGetPayload<{ include: typeof journeyInclude }>;
+
+const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
+const instant = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** Which journeys a caller sees: agency its referrals, fabrique those at it, manager all. */
+export function scopeOf(caller: Caller): Prisma.JourneyWhereInput {
+  if (caller.type === 'agency') return { agencyId: caller.orgId ?? '' };
+  if (caller.type === 'fabrique') return { fabriqueId: caller.orgId ?? '' };
+  return {};
+}
+
+export function canSee(caller: Caller, journey: { agencyId: string; fabriqueId: string }): boolean {
+  if (caller.type === 'manager') return true;
+  if (caller.type === 'agency') return journey.agencyId === caller.orgId;
+  return journey.fabriqueId === caller.orgId;
+}
+
+/** The journey if the caller may see it: 404 when unknown, 403 when not theirs. */
+export async function findVisibleJourney(db: Db, caller: Caller, id: string): Promise<JourneyRow> {
+  const journey = await db.journey.findUnique({ where: { id }, include: journeyInclude });
+  if (!journey) throw notFound(`No journey ${id}.`);
+  if (!canSee(caller, journey)) throw forbidden('This journey is not yours.');
+  return journey;
+}
+
+export function toJourneyJson(
+  j: JourneyRow,
+  caller: Caller,
+  timeline?: Prisma.TimelineEntryGetPayload<object>[],
+) {
+  const exit = j.exitKind
+    ? {
+        kind: j.exitKind as 'completed' | 'dropped_out',
+        date: day(j.exitDate) ?? '',
+        certified: j.certified,
+        reason: j.exitReason,
+        certification: j.certification,
+      }
+    : null;
+  return {
+    id: j.id,
+    status: j.status as Status,
+    learner: {
+      id: j.learner.id,
+      firstName: j.learner.firstName,
+      lastName: j.learner.lastName,
+      email: j.learner.email,
+      phone: j.learner.phone,
+      birthDate: day(j.learner.birthDate),
+      postalCode: j.learner.postalCode,
+      gender: j.learner.gender,
+      ageBand: j.learner.ageBand,
+      qpvResident: j.learner.qpvResident,
+      diplomaLevel: j.learner.diplomaLevel,
+    },
+    fabrique: j.fabrique,
+    agency: j.agency,
+    referrer: j.referrerName && j.referrerEmail ? { name: j.referrerName, email: j.referrerEmail } : null,
+    trainingTitle: j.trainingTitle,
+    note: j.note,
+    dates: {
+      referredAt: instant(j.referredAt),
+      interviewAt: instant(j.interviewAt),
+      decidedAt: instant(j.decidedAt),
+      plannedStartDate: day(j.plannedStartDate),
+      startDate: day(j.startDate),
+      plannedEndDate: day(j.plannedEndDate),
+      suspendedFrom: day(j.suspendedFrom),
+      closedAt: instant(j.closedAt),
+    },
+    durationMonths: j.durationMonths,
+    exit,
+    endReason: j.endReason,
+    followUps: j.followUps.map((f) => ({
+      milestone: f.milestone,
+      dueDate: day(f.dueDate),
+      status: f.status,
+      outcome: f.outcome,
+      employer: f.employer,
+      jobTitle: f.jobTitle,
+      contractStart: day(f.contractStart),
+      answeredBy: f.answeredBy,
+      answeredAt: instant(f.answeredAt),
+      surveySentAt: instant(f.surveySentAt),
+    })),
+    nextDeadline: j.nextDeadline
+      ? { at: j.nextDeadline.toISOString(), kind: j.nextDeadlineKind ?? '' }
+      : null,
+    allowedActions: allowedActionsFor(caller, j),
+    ...(timeline
+      ? {
+          timeline: timeline.map((t) => ({
+            seq: t.seq,
+            at: t.at.toISOString(),
+            action: t.action,
+            fromStatus: t.fromStatus,
+            toStatus: t.toStatus,
+            actor: { type: t.actorType, orgId: t.actorId },
+            details: t.details,
+          })),
+        }
+      : {}),
+  };
+}
+
+export function allowedActionsFor(
+  caller: Caller,
+  j: { status: string; agencyId: string; fabriqueId: string },
+) {
+  if (!canSee(caller, j)) return [];
+  return allowedActions(j.status as Status, caller.type);
+}
+
+export async function loadJourneyJson(db: Db, caller: Caller, id: string) {
+  const journey = await findVisibleJourney(db, caller, id);
+  const timeline = await db.timelineEntry.findMany({ where: { journeyId: id }, orderBy: { seq: 'asc' } });
+  return toJourneyJson(journey, caller, timeline);
+}

@@ -1,0 +1,43 @@
+// The API process: `npm run api`.
+import { loadConfig } from '../config/env';
+import { connectClient } from '../config/temporal';
+import { createDb } from '../prisma/client';
+import { createApp } from './app';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const db = createDb(config.databaseUrl);
+  const temporal = await connectClient(config.temporal);
+  const app = createApp({
+    db,
+    temporal,
+    taskQueue: config.temporal.taskQueue,
+    policy: config.policy,
+    publicBaseUrl: config.publicBaseUrl,
+    adminApiKey: config.adminApiKey,
+  });
+  const server = app.listen(config.port, () => {
+    console.log(`[api] listening on http://localhost:${config.port} (docs: /docs)`);
+  });
+  server.on('error', (err: NodeJS.ErrnoException) => {
+    console.error(
+      err.code === 'EADDRINUSE'
+        ? `[api] port ${config.port} is taken; set PORT to another port`
+        : `[api] ${err.message}`,
+    );
+    process.exit(1);
+  });
+  const stop = () => {
+    server.close(() => {
+      void Promise.all([temporal.connection.close(), db.$disconnect()]).finally(() => process.exit(0));
+    });
+    setTimeout(() => process.exit(0), 5000).unref();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  console.error(`[api] ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,158 @@
+// The OpenAPI 3.1 document, generated from the zod schemas that validate requests.
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import { ACTIONS } from '../workflows/transitions';
+import { TRANSITIONS } from '../workflows/transitions';
+import {
+  ACTION_BODIES,
+  CreatedOrganization,
+  CreateJourney,
+  CreateOrganization,
+  FollowUpAnswer,
+  Journey,
+  ListJourneysQuery,
+  Organization,
+  Problem,
+} from './schemas';
+
+function problems(...statuses: number[]) {
+  const texts: Record<number, string> = {
+    400: 'Malformed request',
+    401: 'No or bad API key',
+    403: 'Not yours, or not for your role',
+    404: 'Unknown',
+    409: 'Not allowed from the current status',
+    413: 'Body too large',
+    422: 'Invalid input, with the failing fields',
+    503: 'A dependency is down',
+  };
+  return Object.fromEntries(
+    statuses.map((s) => [
+      s,
+      { description: texts[s] ?? 'Error', content: { 'application/problem+json': { schema: Problem } } },
+    ]),
+  );
+}
+
+export function buildOpenApiDocument(serverUrl: string) {
+  const registry = new OpenAPIRegistry();
+  const bearer = registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  const security = [{ [bearer.name]: [] }];
+  const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
+  const id = z.uuid();
+
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/organizations',
+    summary: 'Create an organisation (admin key); returns its first API key once',
+    security,
+    request: { body: json(CreateOrganization) },
+    responses: { 201: { description: 'Created', ...json(CreatedOrganization) }, ...problems(401, 403, 422) },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/organizations',
+    summary: 'List organisations (manager)',
+    security,
+    responses: {
+      200: { description: 'Organisations', ...json(z.object({ items: z.array(Organization) })) },
+      ...problems(401, 403),
+    },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/journeys',
+    summary: 'Refer a learner (agency): starts a journey',
+    security,
+    request: {
+      headers: z.object({ 'Idempotency-Key': z.string().max(200).optional() }),
+      body: json(CreateJourney),
+    },
+    responses: {
+      201: { description: 'Journey started', ...json(Journey) },
+      200: { description: 'Replay of an Idempotency-Key: the same journey', ...json(Journey) },
+      ...problems(400, 401, 403, 422, 503),
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/journeys',
+    summary: 'List the journeys the caller may see',
+    security,
+    request: { query: ListJourneysQuery },
+    responses: {
+      200: {
+        description: 'A page of journeys',
+        ...json(z.object({ items: z.array(Journey), nextCursor: z.string().nullable() })),
+      },
+      ...problems(401, 422),
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/journeys/{id}',
+    summary: 'A journey with its timeline and the actions the caller may take',
+    security,
+    request: { params: z.object({ id }) },
+    responses: { 200: { description: 'The journey', ...json(Journey) }, ...problems(401, 403, 404) },
+  });
+  for (const action of ACTIONS) {
+    registry.registerPath({
+      method: 'post',
+      path: `/v1/journeys/{id}/actions/${action}`,
+      summary: `${action} (${TRANSITIONS[action].who.join(', ')}; from ${TRANSITIONS[action].from.join(', ')})`,
+      security,
+      request: { params: z.object({ id }), body: json(ACTION_BODIES[action]) },
+      responses: {
+        200: { description: 'The journey as it is now', ...json(Journey) },
+        ...problems(400, 401, 403, 404, 409, 422, 503),
+      },
+    });
+  }
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/follow-ups/{token}',
+    summary: "The learner's follow-up form (HTML)",
+    request: { params: z.object({ token: z.string() }) },
+    responses: { 200: { description: 'HTML form' }, 404: { description: 'Expired or used link' } },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/follow-ups/{token}',
+    summary: "The learner's answer (form or JSON)",
+    request: {
+      params: z.object({ token: z.string() }),
+      body: {
+        content: {
+          'application/json': { schema: FollowUpAnswer },
+          'application/x-www-form-urlencoded': { schema: FollowUpAnswer },
+        },
+      },
+    },
+    responses: { 200: { description: 'Recorded' }, ...problems(404, 409, 422) },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/healthz',
+    summary: 'Liveness',
+    responses: { 200: { description: 'Alive' } },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/readyz',
+    summary: 'Readiness: PostgreSQL and Temporal answer',
+    responses: { 200: { description: 'Ready' }, ...problems(503) },
+  });
+
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'Parcours API',
+      version: '1.0.0',
+      description:
+        'Learner journeys of the Grande École du Numérique, from referral to the 6-month follow-up. ' +
+        'Errors are application/problem+json (RFC 9457).',
+    },
+    servers: [{ url: serverUrl }],
+  });
+}

@@ -1,0 +1,79 @@
+// Errors as application/problem+json (RFC 9457).
+import type { ErrorRequestHandler, Response } from 'express';
+import { z } from 'zod';
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export class Problem extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly detail?: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(detail ?? title);
+  }
+}
+
+export const badRequest = (detail: string, errors?: FieldError[]) =>
+  new Problem(400, 'Bad request', detail, errors ? { errors } : {});
+export const unprocessable = (detail: string, errors?: FieldError[]) =>
+  new Problem(422, 'Unprocessable content', detail, errors ? { errors } : {});
+export const unauthorized = (detail = 'A valid API key is required: Authorization: Bearer <key>') =>
+  new Problem(401, 'Unauthorized', detail);
+export const forbidden = (detail: string) => new Problem(403, 'Forbidden', detail);
+export const notFound = (detail: string) => new Problem(404, 'Not found', detail);
+export const conflict = (detail: string, extra?: Record<string, unknown>) =>
+  new Problem(409, 'Conflict', detail, extra);
+export const unavailable = (detail: string) => new Problem(503, 'Service unavailable', detail);
+
+export function fieldErrors(error: z.ZodError, prefix?: string): FieldError[] {
+  return error.issues.map((issue) => ({
+    field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(body)',
+    message: issue.message,
+  }));
+}
+
+/** Parses `value` with `schema`, or throws a 422 (400 when the body is not even an object). */
+export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where: string): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw unprocessable(
+    `The ${where} is not valid.`,
+    fieldErrors(result.error, where === 'body' ? undefined : where),
+  );
+}
+
+export function sendProblem(res: Response, problem: Problem): void {
+  res
+    .status(problem.status)
+    .type('application/problem+json')
+    .json({
+      type: 'about:blank',
+      title: problem.title,
+      status: problem.status,
+      detail: problem.detail,
+      ...problem.extra,
+    });
+}
+
+/** Last middleware: problems as they are, body-parser errors as 400/413, anything else as 500. */
+export function problemHandler(log: (message: string) => void): ErrorRequestHandler {
+  return (err: unknown, _req, res, _next) => {
+    if (err instanceof Problem) return sendProblem(res, err);
+    const e = err as { type?: string; status?: number; statusCode?: number; message?: string };
+    const status = e.status ?? e.statusCode;
+    if (e.type === 'entity.parse.failed') return sendProblem(res, badRequest('The body is not valid JSON.'));
+    if (e.type === 'entity.too.large') {
+      return sendProblem(res, new Problem(413, 'Content too large', 'The request body is too large.'));
+    }
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      return sendProblem(res, new Problem(status, 'Bad request', e.message));
+    }
+    log(`unexpected error: ${e.message ?? String(err)}`);
+    sendProblem(res, new Problem(500, 'Internal server error', 'Something went wrong on our side.'));
+  };
+}

@@ -1,0 +1,62 @@
+// Liveness and readiness. Readiness asks PostgreSQL and Temporal for real and
+// names whichever does not answer.
+import { Router } from 'express';
+import type { Client } from '@temporalio/client';
+import type { Db } from '../../prisma/client';
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    promise.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}
+
+export function healthRoutes(db: Db, temporal: Client): Router {
+  const router = Router();
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  router.get('/readyz', async (_req, res) => {
+    const check = async (probe: () => Promise<unknown>) => {
+      try {
+        await withTimeout(probe(), 3000);
+        return { status: 'up' as const };
+      } catch (err) {
+        return { status: 'down' as const, error: (err as Error).message.split('\n')[0] };
+      }
+    };
+    const [database, temporalCheck] = await Promise.all([
+      check(() => db.$queryRaw`SELECT 1`),
+      check(() => temporal.connection.workflowService.getSystemInfo({})),
+    ]);
+    const checks = { database, temporal: temporalCheck };
+    const down = Object.entries(checks)
+      .filter(([, c]) => c.status === 'down')
+      .map(([name]) => name);
+    if (down.length === 0) {
+      res.json({ status: 'ready', checks });
+      return;
+    }
+    res
+      .status(503)
+      .type('application/problem+json')
+      .json({
+        type: 'about:blank',
+        title: 'Service unavailable',
+        status: 503,
+        detail: `Not ready: ${down.map((d) => (d === 'database' ? 'PostgreSQL database' : 'Temporal')).join(' and ')} not answering.`,
+        down,
+        checks,
+      });
+  });
+  return router;
+}

@@ -1,0 +1,210 @@
+// Request and response schemas: they validate input at the edge and generate
+// the OpenAPI document, so the two never disagree.
+import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import {
+  AGENCY_KINDS,
+  DIPLOMA_LEVELS,
+  DROPOUT_REASONS,
+  FOLLOW_UP_OUTCOMES,
+  GENDERS,
+  REFUSAL_REASONS,
+  SUSPENSION_REASONS,
+  WITHDRAWAL_REASONS,
+} from '../workflows/codes';
+import { ACTIONS, STATUSES, type ActionName } from '../workflows/transitions';
+
+extendZodWithOpenApi(z);
+
+const enumOf = <C extends string>(list: { codes: readonly C[] }) => z.enum(list.codes as [C, ...C[]]);
+const text = (max: number) => z.string().trim().min(1).max(max);
+const date = z.iso.date().openapi({ example: '2027-01-15' });
+const dateTime = z.iso.datetime({ offset: true }).openapi({ example: '2027-01-10T14:00:00+01:00' });
+const uuid = z.uuid();
+
+export const OrganizationType = z.enum(['agency', 'fabrique', 'manager']);
+
+export const CreateOrganization = z
+  .strictObject({
+    type: OrganizationType,
+    name: text(200),
+    email: z.email().max(254),
+    region: text(100).optional(),
+    department: text(100).optional(),
+    agencyKind: enumOf(AGENCY_KINDS).optional(),
+  })
+  .openapi('CreateOrganization');
+
+export const Organization = z
+  .object({
+    id: uuid,
+    type: OrganizationType,
+    name: z.string(),
+    email: z.string(),
+    region: z.string().nullable(),
+    department: z.string().nullable(),
+    agencyKind: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .openapi('Organization');
+
+export const CreatedOrganization = Organization.extend({
+  apiKey: z.string().openapi({ description: 'Shown once; only its hash is kept.' }),
+  keyId: z.string(),
+}).openapi('CreatedOrganization');
+
+export const LearnerInput = z.strictObject({
+  firstName: text(100),
+  lastName: text(100),
+  email: z.email().max(254),
+  phone: z
+    .string()
+    .trim()
+    .regex(/^\+?[0-9 .()-]{6,20}$/, 'a phone number')
+    .optional(),
+  birthDate: date,
+  gender: enumOf(GENDERS),
+  postalCode: z.string().regex(/^(?:\d{5}|2[AB]\d{3})$/, 'a French postal code of five digits'),
+  qpvResident: z.boolean(),
+  diplomaLevel: enumOf(DIPLOMA_LEVELS),
+});
+
+export const CreateJourney = z
+  .strictObject({
+    learner: LearnerInput,
+    fabriqueId: uuid,
+    referrer: z.strictObject({ name: text(200), email: z.email().max(254) }).optional(),
+    trainingTitle: text(200).optional(),
+    note: text(2000).optional(),
+  })
+  .openapi('CreateJourney');
+
+/** Each action's body. Free-text fields are kept in PostgreSQL, never in workflow history. */
+export const ACTION_BODIES = {
+  'take-in-review': z.strictObject({ interviewAt: dateTime.optional(), note: text(2000).optional() }),
+  waitlist: z.strictObject({ note: text(2000).optional() }),
+  admit: z.strictObject({
+    startDate: date,
+    durationMonths: z.number().int().min(3).max(24),
+    trainingTitle: text(200).optional(),
+  }),
+  refuse: z.strictObject({
+    reason: enumOf(REFUSAL_REASONS),
+    shareWithLearner: z.boolean(),
+    message: text(2000).optional(),
+  }),
+  withdraw: z.strictObject({ reason: enumOf(WITHDRAWAL_REASONS), note: text(2000).optional() }),
+  'confirm-start': z.strictObject({ startDate: date }),
+  'report-no-show': z.strictObject({ note: text(2000).optional() }),
+  suspend: z.strictObject({ reason: enumOf(SUSPENSION_REASONS), from: date }),
+  resume: z.strictObject({ date }),
+  extend: z.strictObject({ plannedEndDate: date, reason: text(500) }),
+  'record-dropout': z.strictObject({ date, reason: enumOf(DROPOUT_REASONS) }),
+  'record-completion': z.strictObject({ date, certified: z.boolean(), certification: text(200).optional() }),
+  'record-follow-up': z.strictObject({
+    milestone: z.enum(['3m', '6m']),
+    outcome: enumOf(FOLLOW_UP_OUTCOMES),
+    employer: text(200).optional(),
+    jobTitle: text(200).optional(),
+    contractStart: date.optional(),
+  }),
+  transfer: z.strictObject({ toFabriqueId: uuid, reason: text(500) }),
+  close: z.strictObject({ reason: text(500) }),
+} satisfies Record<ActionName, z.ZodType>;
+
+/** Fields of action bodies that are free text, stored apart from the workflow. */
+export const FREE_TEXT_FIELDS = [
+  'note',
+  'message',
+  'trainingTitle',
+  'certification',
+  'reason',
+  'employer',
+  'jobTitle',
+] as const;
+
+/** `reason` is a code for these actions, free text for the others. */
+export const CODED_REASON_ACTIONS: readonly ActionName[] = [
+  'refuse',
+  'withdraw',
+  'suspend',
+  'record-dropout',
+];
+
+export const ActionNameParam = z.enum(ACTIONS);
+export const Status = z.enum(STATUSES);
+
+const boolString = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+export const ListJourneysQuery = z.strictObject({
+  status: Status.optional(),
+  fabriqueId: uuid.optional(),
+  agencyId: uuid.optional(),
+  qpvResident: boolString.optional(),
+  gender: enumOf(GENDERS).optional(),
+  from: date.optional().openapi({ description: 'Referred on or after this date' }),
+  to: date.optional().openapi({ description: 'Referred on or before this date' }),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export const FollowUpAnswer = z.strictObject({
+  outcome: enumOf(FOLLOW_UP_OUTCOMES).exclude(['unknown']),
+  employer: text(200)
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  jobTitle: text(200)
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  contractStart: date.optional().or(z.literal('').transform(() => undefined)),
+});
+
+export const Journey = z
+  .object({
+    id: uuid,
+    status: Status,
+    learner: z.object({
+      id: uuid,
+      firstName: z.string().nullable(),
+      lastName: z.string().nullable(),
+      email: z.string().nullable(),
+      phone: z.string().nullable(),
+      birthDate: z.string().nullable(),
+      postalCode: z.string().nullable(),
+      gender: z.string(),
+      ageBand: z.string(),
+      qpvResident: z.boolean(),
+      diplomaLevel: z.string(),
+    }),
+    fabrique: z.object({ id: uuid, name: z.string() }),
+    agency: z.object({ id: uuid, name: z.string() }),
+    referrer: z.object({ name: z.string(), email: z.string() }).nullable(),
+    trainingTitle: z.string().nullable(),
+    dates: z.record(z.string(), z.string().nullable()),
+    durationMonths: z.number().nullable(),
+    exit: z
+      .object({
+        kind: z.enum(['completed', 'dropped_out']),
+        date: z.string(),
+        certified: z.boolean().nullable(),
+        reason: z.string().nullable(),
+        certification: z.string().nullable(),
+      })
+      .nullable(),
+    endReason: z.string().nullable(),
+    followUps: z.array(z.record(z.string(), z.unknown())),
+    nextDeadline: z.object({ at: z.string(), kind: z.string() }).nullable(),
+    allowedActions: z.array(z.enum(ACTIONS)),
+    timeline: z.array(z.record(z.string(), z.unknown())).optional(),
+  })
+  .openapi('Journey');
+
+export const Problem = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number(),
+    detail: z.string().optional(),
+    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+  })
+  .openapi('Problem');

@@ -1,0 +1,33 @@
+// Installs npm dependencies when missing and generates the Prisma client.
+// Only Node built-ins here: this runs before node_modules exists.
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+function run(cmd, args, env = {}) {
+  const res = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+  if (res.error) throw res.error;
+  if (res.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed with exit code ${res.status}`);
+}
+
+const mtime = (p) => (existsSync(p) ? statSync(p).mtimeMs : 0);
+
+export function ensureDependencies(log = console.log) {
+  const lock = path.resolve('package-lock.json');
+  const marker = path.resolve('node_modules/.package-lock.json');
+  if (!existsSync(marker) || mtime(marker) < mtime(lock)) {
+    log('Installing npm dependencies (npm ci)…');
+    run('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error']);
+  }
+  const schema = path.resolve('prisma/schema.prisma');
+  const client = path.resolve('prisma/generated/client.ts');
+  if (mtime(client) < mtime(schema)) {
+    log('Generating the Prisma client…');
+    // The native schema engine cannot be downloaded here; generate does not need it.
+    run('npx', ['prisma', 'generate'], {
+      PRISMA_ENGINES_CHECKSUM_IGNORE_MISSING: '1',
+      PRISMA_SCHEMA_ENGINE_BINARY: path.resolve('node_modules/prisma/build/schema_engine_bg.wasm'),
+      PRISMA_HIDE_UPDATE_MESSAGE: '1',
+    });
+  }
+}

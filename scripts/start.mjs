@@ -1,0 +1,125 @@
+#!/usr/bin/env node
+// `npm start`: Parcours on one machine with nothing to configure. Installs
+// what is missing, starts Temporal and migrates PostgreSQL, creates demo
+// organisations on first run, then runs the worker and the API. Ctrl-C stops
+// everything it started.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ensureDependencies } from './lib/deps.mjs';
+
+const DATA = path.resolve('.data');
+const log = (m) => console.log(`[start] ${m}`);
+
+function fail(err) {
+  console.error(`\n[start] ${err.message ?? err}`);
+  process.exit(1);
+}
+
+async function main() {
+  const t0 = Date.now();
+  ensureDependencies(log);
+  const { provisionDatabase, provisionTemporal } = await import('./lib/stack.mjs');
+  const { DEFAULT_DATABASE_URL } = await import('./lib/database.mjs');
+  mkdirSync(DATA, { recursive: true });
+
+  const temporal = await provisionTemporal({
+    dbFile: path.join(DATA, 'temporal.db'),
+    logFile: path.join(DATA, 'temporal.log'),
+    log,
+  });
+  const children = [];
+  let stopping = false;
+  const stopAll = async (code = 0) => {
+    if (stopping) return;
+    stopping = true;
+    log('stopping…');
+    await Promise.all(
+      children.map(
+        (c) =>
+          new Promise((resolve) => {
+            if (c.exitCode !== null) return resolve();
+            c.once('exit', resolve);
+            c.kill('SIGTERM');
+            setTimeout(() => c.kill('SIGKILL'), 15_000).unref();
+          }),
+      ),
+    );
+    await temporal.stop();
+    log('stopped.');
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+
+  try {
+    const databaseUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
+    await provisionDatabase(databaseUrl, { log });
+
+    const adminKeyFile = path.join(DATA, 'admin-api-key');
+    let adminKey = process.env.ADMIN_API_KEY;
+    if (!adminKey) {
+      if (!existsSync(adminKeyFile))
+        writeFileSync(adminKeyFile, `adm_${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
+      adminKey = readFileSync(adminKeyFile, 'utf8').trim();
+    }
+    const port = process.env.PORT || '3000';
+    const env = {
+      ...process.env,
+      TEMPORAL_ADDRESS: temporal.address,
+      DATABASE_URL: databaseUrl,
+      ADMIN_API_KEY: adminKey,
+      PORT: port,
+      MAIL_DIR: process.env.MAIL_DIR || path.join(DATA, 'mail'),
+    };
+
+    const seed = spawn(process.execPath, ['--import', 'tsx', 'scripts/seed-demo.ts'], {
+      env,
+      stdio: 'inherit',
+    });
+    const seedCode = await new Promise((r) => seed.on('exit', r));
+    if (seedCode !== 0) throw new Error('Creating the demo organisations failed (see above).');
+
+    for (const part of ['worker', 'api']) {
+      const child = spawn(process.execPath, ['--import', 'tsx', `${part}/main.ts`], {
+        env,
+        stdio: 'inherit',
+      });
+      child.on('exit', (code) => {
+        if (!stopping) {
+          console.error(`[start] the ${part} stopped (exit code ${code}); stopping everything.`);
+          void stopAll(1);
+        }
+      });
+      children.push(child);
+    }
+
+    const base = `http://localhost:${port}`;
+    const deadline = Date.now() + 120_000;
+    let ready = false;
+    while (!ready && Date.now() < deadline && !stopping) {
+      ready = await fetch(`${base}/readyz`)
+        .then((r) => r.ok)
+        .catch(() => false);
+      if (!ready) await new Promise((r) => setTimeout(r, 500));
+    }
+    if (!ready) throw new Error(`The API did not become ready on ${base}/readyz within 2 minutes.`);
+    console.log(`
+Parcours is running (ready in ${Math.round((Date.now() - t0) / 1000)} s).
+  API          ${base}/v1
+  API docs     ${base}/docs
+  Readiness    ${base}/readyz
+  Temporal UI  ${temporal.uiUrl ?? '(external Temporal: see your cluster)'}
+  Emails       ${env.SMTP_URL ? 'through SMTP_URL' : `written to ${path.relative(process.cwd(), env.MAIL_DIR)}/`}
+  Admin key    in ${path.relative(process.cwd(), adminKeyFile)} (ADMIN_API_KEY)
+  Demo keys    in .data/demo-keys.json
+Press Ctrl-C to stop.
+`);
+  } catch (err) {
+    console.error(`\n[start] ${err.message ?? err}`);
+    await stopAll(1);
+  }
+}
+
+main().catch(fail);
