@@ -24,6 +24,11 @@ export interface AppDeps {
   log?: (message: string) => void;
 }
 
+/** Releases what the app holds besides its deps (the readiness probe's connection). */
+export async function closeApp(app: Express): Promise<void> {
+  await (app.locals.close as (() => Promise<void>) | undefined)?.();
+}
+
 export function createApp(deps: AppDeps): Express {
   const app = express();
   const log = deps.log ?? ((m: string) => console.error(`[api] ${m}`));
@@ -40,7 +45,9 @@ export function createApp(deps: AppDeps): Express {
   };
   const openapi = buildOpenApiDocument(deps.publicBaseUrl);
 
-  app.use(healthRoutes(deps.db, deps.temporal));
+  const health = healthRoutes(deps.db, deps.temporal);
+  app.locals.close = health.close;
+  app.use(health.router);
   app.get('/openapi.json', (_req, res) => {
     res.json(openapi);
   });

@@ -2,7 +2,7 @@
 import { loadConfig } from '../config/env';
 import { connectClient } from '../config/temporal';
 import { createDb } from '../prisma/client';
-import { createApp } from './app';
+import { closeApp, createApp } from './app';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -29,7 +29,9 @@ async function main(): Promise<void> {
   });
   const stop = () => {
     server.close(() => {
-      void Promise.all([temporal.connection.close(), db.$disconnect()]).finally(() => process.exit(0));
+      void Promise.all([closeApp(app), temporal.connection.close(), db.$disconnect()]).finally(() =>
+        process.exit(0),
+      );
     });
     setTimeout(() => process.exit(0), 5000).unref();
   };

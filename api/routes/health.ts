@@ -1,7 +1,7 @@
 // Liveness and readiness. Readiness asks PostgreSQL and Temporal for real and
 // names whichever does not answer.
 import { Router } from 'express';
-import type { Client } from '@temporalio/client';
+import { Connection, type Client } from '@temporalio/client';
 import type { Db } from '../../prisma/client';
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
@@ -20,8 +20,18 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   });
 }
 
-export function healthRoutes(db: Db, temporal: Client): Router {
+export function healthRoutes(db: Db, temporal: Client): { router: Router; close: () => Promise<void> } {
   const router = Router();
+  // A probe connection without the client's retry interceptor: readiness
+  // wants one quick answer, not a minute of retries piling up while down.
+  let probe: Connection | undefined;
+  const probeTemporal = async () => {
+    const base = temporal.connection;
+    if (!(base instanceof Connection)) return base.workflowService.getSystemInfo({});
+    probe ??= Connection.lazy({ ...base.options, interceptors: [] });
+    const p = probe;
+    return p.withDeadline(Date.now() + 2500, () => p.workflowService.getSystemInfo({}));
+  };
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -36,7 +46,7 @@ export function healthRoutes(db: Db, temporal: Client): Router {
     };
     const [database, temporalCheck] = await Promise.all([
       check(() => db.$queryRaw`SELECT 1`),
-      check(() => temporal.connection.workflowService.getSystemInfo({})),
+      check(probeTemporal),
     ]);
     const checks = { database, temporal: temporalCheck };
     const down = Object.entries(checks)
@@ -58,5 +68,5 @@ export function healthRoutes(db: Db, temporal: Client): Router {
         checks,
       });
   });
-  return router;
+  return { router, close: async () => probe?.close() };
 }

@@ -1,0 +1,111 @@
+// The test stack is real: a Temporal server runs the workflow, PostgreSQL
+// holds what the activities wrote, and readiness tells which one is down.
+import { Client, Connection } from '@temporalio/client';
+import pg from 'pg';
+import { closeApp, createApp } from '../api/app';
+import { createDb } from '../prisma/client';
+import { DEFAULT_POLICY } from '../workflows/policy';
+import { ensureTemporalCli, freePort, startDevServer } from '../scripts/lib/temporal.mjs';
+import { startStack, type TestStack } from './support/stack';
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => {
+  await stack.stop();
+});
+
+test('a referral runs as a workflow on the Temporal server and its row is readable over a second connection', async () => {
+  const journey = await stack.refer();
+  const description = await stack.client.workflow.getHandle(`journey-${journey.id}`).describe();
+  expect(description.status.name).toBe('RUNNING');
+  expect(description.taskQueue).toBe(stack.taskQueue);
+
+  // The workflow's activity wrote the timeline through Prisma; read it with plain pg.
+  const second = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await second.connect();
+  try {
+    let rows: { action: string; toStatus: string }[] = [];
+    for (let i = 0; i < 100 && rows.length === 0; i++) {
+      ({ rows } = await second.query(
+        'SELECT action, "toStatus" FROM "TimelineEntry" WHERE "journeyId" = $1',
+        [journey.id],
+      ));
+      if (rows.length === 0) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(rows).toEqual([{ action: 'refer', toStatus: 'referred' }]);
+  } finally {
+    await second.end();
+  }
+});
+
+test('liveness answers without touching any dependency', async () => {
+  const res = await stack.request('GET', '/healthz');
+  expect(res.status).toBe(200);
+});
+
+test('readiness is 200 when PostgreSQL and Temporal answer', async () => {
+  const res = await stack.request('GET', '/readyz');
+  expect(res.status).toBe(200);
+  expect(res.body.checks).toEqual({ database: { status: 'up' }, temporal: { status: 'up' } });
+});
+
+async function readyz(app: ReturnType<typeof createApp>) {
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const { port } = server.address() as { port: number };
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/readyz`);
+    return { status: res.status, body: (await res.json()) as { down: string[]; detail: string } };
+  } finally {
+    server.close();
+    await closeApp(app);
+  }
+}
+
+test('readiness answers 503 naming Temporal once the Temporal server is stopped', async () => {
+  const cli = await ensureTemporalCli(() => undefined);
+  const server = await startDevServer({ cli, port: await freePort() });
+  const db = createDb(process.env.DATABASE_URL as string);
+  const client = new Client({ connection: await Connection.connect({ address: server.address }) });
+  const app = createApp({
+    db,
+    temporal: client,
+    taskQueue: 'unused',
+    policy: DEFAULT_POLICY,
+    publicBaseUrl: '',
+  });
+  try {
+    expect((await readyz(app)).status).toBe(200);
+    await server.stop();
+    const res = await readyz(app);
+    expect(res.status).toBe(503);
+    expect(res.body.down).toEqual(['temporal']);
+    expect(res.body.detail).toMatch(/Temporal/);
+  } finally {
+    await server.stop();
+    await client.connection.close();
+    await db.$disconnect();
+  }
+}, 120_000);
+
+test('readiness answers 503 naming the database when PostgreSQL does not answer', async () => {
+  const port = await freePort();
+  const db = createDb(`postgresql://postgres@127.0.0.1:${port}/parcours`);
+  const app = createApp({
+    db,
+    temporal: stack.client,
+    taskQueue: 'unused',
+    policy: DEFAULT_POLICY,
+    publicBaseUrl: '',
+  });
+  try {
+    const res = await readyz(app);
+    expect(res.status).toBe(503);
+    expect(res.body.down).toEqual(['database']);
+    expect(res.body.detail).toMatch(/PostgreSQL/);
+  } finally {
+    await db.$disconnect();
+  }
+});

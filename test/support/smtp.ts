@@ -1,0 +1,79 @@
+// A real SMTP server inside the test process, collecting what Parcours sends.
+import { simpleParser, type AddressObject } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import type { AddressInfo } from 'node:net';
+
+export interface ReceivedEmail {
+  to: string[];
+  cc: string[];
+  subject: string;
+  text: string;
+  html: string;
+  template: string;
+  journeyId: string;
+  messageId: string;
+}
+
+function addresses(field: AddressObject | AddressObject[] | undefined): string[] {
+  const list = Array.isArray(field) ? field : field ? [field] : [];
+  return list.flatMap((a) => a.value.map((v) => (v.address ?? '').toLowerCase()));
+}
+
+export class Inbox {
+  readonly messages: ReceivedEmail[] = [];
+  private server!: SMTPServer;
+  url = '';
+
+  async start(): Promise<void> {
+    this.server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onData: (stream, _session, callback) => {
+        simpleParser(stream)
+          .then((mail) => {
+            this.messages.push({
+              to: addresses(mail.to),
+              cc: addresses(mail.cc),
+              subject: mail.subject ?? '',
+              text: mail.text ?? '',
+              html: typeof mail.html === 'string' ? mail.html : '',
+              template: String(mail.headers.get('x-parcours-template') ?? ''),
+              journeyId: String(mail.headers.get('x-parcours-journey') ?? ''),
+              messageId: mail.messageId ?? '',
+            });
+            callback();
+          })
+          .catch((err: Error) => callback(err));
+      },
+    });
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    const { port } = this.server.server.address() as AddressInfo;
+    this.url = `smtp://127.0.0.1:${port}`;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Emails of one journey, optionally of one template. */
+  of(journeyId: string, template?: string): ReceivedEmail[] {
+    return this.messages.filter((m) => m.journeyId === journeyId && (!template || m.template === template));
+  }
+
+  /** Waits until an email of this journey and template arrived, and returns it. */
+  async waitFor(journeyId: string, template: string, timeoutMs = 20_000): Promise<ReceivedEmail> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.of(journeyId, template)[0];
+      if (found) return found;
+      if (Date.now() > deadline) {
+        const got = this.of(journeyId).map((m) => m.template);
+        throw new Error(
+          `no ${template} email for journey ${journeyId} within ${timeoutMs} ms; got: ${got.join(', ')}`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}

@@ -1,0 +1,239 @@
+// A whole Parcours for one test file: the API on a free port, a worker on its
+// own task queue, a real SMTP server, against the Temporal server and test
+// database that global-setup started. Nothing is mocked.
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { createMailer } from '../../activities/mailer';
+import { closeApp, createApp } from '../../api/app';
+import { createDb, type Db } from '../../prisma/client';
+import { createJourneyWorker } from '../../worker/create-worker';
+import { DEFAULT_POLICY, resolvePolicy, type TimingPolicy } from '../../workflows/policy';
+import { Inbox } from './smtp';
+
+export interface HttpResult {
+  status: number;
+  body: Record<string, unknown> & { [key: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  headers: Headers;
+  text: string;
+}
+
+export interface Org {
+  id: string;
+  key: string;
+  email: string;
+  name: string;
+}
+
+export interface StackOptions {
+  policy?: Partial<TimingPolicy>;
+  /** Runs after SMTP accepted a message and before it is logged as sent. */
+  afterHandOff?: (eventKey: string) => void | Promise<void>;
+}
+
+export class TestStack {
+  readonly inbox = new Inbox();
+  readonly adminKey = `adm_${randomBytes(16).toString('hex')}`;
+  readonly taskQueue = `test-${randomUUID()}`;
+  db!: Db;
+  client!: Client;
+  baseUrl = '';
+  orgs!: { manager: Org; agency: Org; agency2: Org; fabrique: Org; fabrique2: Org };
+  policy: TimingPolicy;
+  private server!: Server;
+  private app!: ReturnType<typeof createApp>;
+  private nativeConnection!: NativeConnection;
+  private worker?: Worker;
+  private running?: Promise<void>;
+
+  constructor(private readonly options: StackOptions = {}) {
+    this.policy = resolvePolicy(options.policy ?? {}, DEFAULT_POLICY);
+  }
+
+  async start(): Promise<this> {
+    quietRuntime();
+    await this.inbox.start();
+    this.db = createDb(process.env.DATABASE_URL as string);
+    const address = process.env.TEMPORAL_ADDRESS as string;
+    this.client = new Client({ connection: await Connection.connect({ address }) });
+    this.nativeConnection = await NativeConnection.connect({ address });
+    await this.startWorker();
+    const app = (this.app = createApp({
+      db: this.db,
+      temporal: this.client,
+      taskQueue: this.taskQueue,
+      policy: this.policy,
+      publicBaseUrl: 'http://parcours.test',
+      adminApiKey: this.adminKey,
+      log: () => undefined,
+    }));
+    this.server = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    const tag = randomBytes(3).toString('hex');
+    const make = async (type: string, name: string): Promise<Org> => {
+      const email = `${type}-${tag}-${name.toLowerCase().replace(/\W+/g, '')}@orgs.test`;
+      const res = await this.request('POST', '/v1/organizations', this.adminKey, {
+        type,
+        name: `${name} ${tag}`,
+        email,
+        region: type === 'fabrique' && name.includes('2') ? 'Hauts-de-France' : 'Île-de-France',
+        ...(type === 'agency' ? { agencyKind: 'mission_locale' } : {}),
+      });
+      if (res.status !== 201) throw new Error(`creating ${type} failed: ${res.text}`);
+      return { id: res.body.id, key: res.body.apiKey, email, name: res.body.name };
+    };
+    this.orgs = {
+      manager: await make('manager', 'Manager'),
+      agency: await make('agency', 'Agency'),
+      agency2: await make('agency', 'Agency2'),
+      fabrique: await make('fabrique', 'Fabrique'),
+      fabrique2: await make('fabrique', 'Fabrique2'),
+    };
+    return this;
+  }
+
+  async startWorker(): Promise<void> {
+    this.worker = await createJourneyWorker({
+      connection: this.nativeConnection,
+      namespace: 'default',
+      taskQueue: this.taskQueue,
+      workflowBundlePath: process.env.WORKFLOW_BUNDLE,
+      db: this.db,
+      mailer: createMailer({ smtpUrl: this.inbox.url, mailDir: '' }),
+      mailFrom: 'Parcours <no-reply@parcours.test>',
+      publicBaseUrl: 'http://parcours.test',
+      afterHandOff: this.options.afterHandOff,
+    });
+    this.running = this.worker.run();
+  }
+
+  /** Stops the worker as Ctrl-C would; journeys wait in Temporal meanwhile. */
+  async stopWorker(): Promise<void> {
+    this.worker?.shutdown();
+    await this.running;
+    this.worker = undefined;
+  }
+
+  async stop(): Promise<void> {
+    await this.stopWorker();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closeApp(this.app);
+    await this.client.connection.close();
+    await this.nativeConnection.close();
+    await this.inbox.stop();
+    await this.db.$disconnect();
+  }
+
+  async request(
+    method: string,
+    path: string,
+    key?: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<HttpResult> {
+    const res = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: {
+        ...(key ? { authorization: `Bearer ${key}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let parsed: HttpResult['body'];
+    try {
+      parsed = text ? JSON.parse(text) : {};
+    } catch {
+      parsed = {};
+    }
+    return { status: res.status, body: parsed, headers: res.headers, text };
+  }
+
+  /** A learner as an agency would describe them; every value unique to this call. */
+  learner(overrides: Record<string, unknown> = {}) {
+    const tag = randomBytes(4).toString('hex');
+    return {
+      firstName: `Prenom${tag}`,
+      lastName: `Nom${tag}`,
+      email: `learner-${tag}@learners.test`,
+      phone: `06 ${tag.slice(0, 2).replace(/\D/g, '1').padStart(2, '1')} 45 67 89`,
+      birthDate: '2004-03-17',
+      gender: 'female',
+      postalCode: '93200',
+      qpvResident: true,
+      diplomaLevel: 'none',
+      ...overrides,
+    };
+  }
+
+  /** Refers a learner from the agency to the fabrique; returns the journey. */
+  async refer(
+    extra: Record<string, unknown> = {},
+    agency: Org = this.orgs.agency,
+  ): Promise<HttpResult['body']> {
+    const res = await this.request('POST', '/v1/journeys', agency.key, {
+      learner: this.learner(),
+      fabriqueId: this.orgs.fabrique.id,
+      ...extra,
+    });
+    if (res.status !== 201) throw new Error(`referral failed: ${res.status} ${res.text}`);
+    return res.body;
+  }
+
+  async act(journeyId: string, action: string, key: string, body: unknown = {}): Promise<HttpResult> {
+    return this.request('POST', `/v1/journeys/${journeyId}/actions/${action}`, key, body);
+  }
+
+  /** Acts and insists on success. */
+  async must(
+    journeyId: string,
+    action: string,
+    key: string,
+    body: unknown = {},
+  ): Promise<HttpResult['body']> {
+    const res = await this.act(journeyId, action, key, body);
+    if (res.status !== 200) throw new Error(`${action} failed: ${res.status} ${res.text}`);
+    return res.body;
+  }
+
+  async journey(journeyId: string, key: string = this.orgs.manager.key): Promise<HttpResult['body']> {
+    return (await this.request('GET', `/v1/journeys/${journeyId}`, key)).body;
+  }
+
+  /** Polls the API until the journey reaches `status`. */
+  async waitForStatus(journeyId: string, status: string, timeoutMs = 30_000): Promise<HttpResult['body']> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const j = await this.journey(journeyId);
+      if (j.status === status) return j;
+      if (Date.now() > deadline) throw new Error(`journey stayed ${j.status}, expected ${status}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  /** Waits for the workflow to finish and returns its result. */
+  async result(journeyId: string): Promise<unknown> {
+    return this.client.workflow.getHandle(`journey-${journeyId}`).result();
+  }
+}
+
+/** Worker logs at WARN: the test output stays readable. */
+function quietRuntime(): void {
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // already installed in this process
+  }
+}
+
+export const today = (offsetDays = 0) =>
+  new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
+
+export async function startStack(options?: StackOptions): Promise<TestStack> {
+  return new TestStack(options).start();
+}
