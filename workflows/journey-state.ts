@@ -203,8 +203,8 @@ function checkPayload(
       return;
     }
     case 'admit': {
-      const start = plannedDate('startDate', p.startDate, now, policy);
-      notBefore('startDate', start, 'the referral date', referralDay);
+      // A start before the referral is a late entry; the backdate limit bounds it.
+      plannedDate('startDate', p.startDate, now, policy);
       const months = p.durationMonths;
       if (typeof months !== 'number' || !Number.isInteger(months) || months < 3 || months > 24) {
         invalid('durationMonths must be a whole number from 3 to 24');
@@ -212,8 +212,7 @@ function checkPayload(
       return;
     }
     case 'confirm-start': {
-      const start = pastDate('startDate', p.startDate, now, policy);
-      notBefore('startDate', start, 'the referral date', referralDay);
+      pastDate('startDate', p.startDate, now, policy);
       return;
     }
     case 'suspend': {

@@ -68,8 +68,10 @@ class LearnerJourney {
 
   async run(): Promise<JourneyOutcome> {
     await this.record('refer', null, { type: 'agency', orgId: this.state.agencyId }, {});
-    while (!isTerminal(this.state.status)) {
+    for (;;) {
       await this.sendPendingEmails();
+      // Checked after sending: an action may have ended the journey meanwhile.
+      if (isTerminal(this.state.status)) break;
       await this.waitForActionOrTimer();
     }
     await condition(allHandlersFinished);

@@ -10,6 +10,9 @@ export const TEST_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/parcours_
 export default async function globalSetup() {
   const log = (m) => process.stdout.write(`[test setup] ${m}\n`);
   const started = Date.now();
+  // One bundle per run, so that parallel runs (TEST_DATABASE_URL set apart) do not collide.
+  const bundle = path.resolve(`.data/test/workflow-bundle-${process.pid}.js`);
+  globalThis.__parcoursBundle = bundle;
   const [temporal] = await Promise.all([
     (async () => {
       if (process.env.TEST_TEMPORAL_ADDRESS) {
@@ -20,12 +23,12 @@ export default async function globalSetup() {
       return startDevServer({ cli, port: await freePort() });
     })(),
     provisionDatabase(process.env.TEST_DATABASE_URL || TEST_DATABASE_URL, { recreate: true, log }),
-    buildWorkflowBundle(path.resolve('.data/test/workflow-bundle.js')),
+    buildWorkflowBundle(bundle),
   ]);
   globalThis.__parcoursTemporal = temporal;
   // Test workers are forked after this and inherit these.
   process.env.TEMPORAL_ADDRESS = temporal.address;
   process.env.DATABASE_URL = process.env.TEST_DATABASE_URL || TEST_DATABASE_URL;
-  process.env.WORKFLOW_BUNDLE = path.resolve('.data/test/workflow-bundle.js');
+  process.env.WORKFLOW_BUNDLE = bundle;
   log(`Temporal ${temporal.address}, database ready, workflows bundled in ${Date.now() - started} ms`);
 }

@@ -22,14 +22,30 @@ function addresses(field: AddressObject | AddressObject[] | undefined): string[]
 export class Inbox {
   readonly messages: ReceivedEmail[] = [];
   private server!: SMTPServer;
+  private rejections = 0;
   url = '';
+
+  /** The next `count` messages are refused with a temporary SMTP error (451). */
+  rejectNext(count: number): void {
+    this.rejections = count;
+  }
 
   async start(): Promise<void> {
     this.server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
+      // No DNS here: a reverse lookup of 127.0.0.1 would stall every connection.
+      disableReverseLookup: true,
       onData: (stream, _session, callback) => {
+        if (this.rejections > 0) {
+          this.rejections--;
+          stream.resume();
+          stream.on('end', () =>
+            callback(Object.assign(new Error('try again later'), { responseCode: 451 })),
+          );
+          return;
+        }
         simpleParser(stream)
           .then((mail) => {
             this.messages.push({
@@ -54,6 +70,13 @@ export class Inbox {
 
   async stop(): Promise<void> {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** The personal follow-up link in an email, as a path on the API. */
+  static followUpPath(email: ReceivedEmail): string {
+    const m = /https?:\/\/[^/\s]+(\/v1\/follow-ups\/[A-Za-z0-9_-]+)/.exec(email.text);
+    if (!m?.[1]) throw new Error(`no follow-up link in: ${email.text}`);
+    return m[1];
   }
 
   /** Emails of one journey, optionally of one template. */

@@ -217,8 +217,28 @@ export class TestStack {
   }
 
   /** Waits for the workflow to finish and returns its result. */
-  async result(journeyId: string): Promise<unknown> {
-    return this.client.workflow.getHandle(`journey-${journeyId}`).result();
+  async result(journeyId: string, timeoutMs = 20_000): Promise<unknown> {
+    const handle = this.client.workflow.getHandle(`journey-${journeyId}`);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        void (async () => {
+          const d = await handle.describe();
+          const h = await handle.fetchHistory();
+          const events = (h.events ?? []).slice(-8).map((e) => String(e.eventType));
+          reject(
+            new Error(
+              `journey ${journeyId} still ${d.status.name} after ${timeoutMs} ms; last events ${events}`,
+            ),
+          );
+        })();
+      }, timeoutMs);
+    });
+    try {
+      return await Promise.race([handle.result(), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }
 

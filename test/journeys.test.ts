@@ -1,0 +1,294 @@
+// Whole journeys, as the people involved live them: an agency refers, a
+// fabrique admits and trains, the learner answers two surveys by email link.
+import { Inbox } from './support/smtp';
+import { fetchHistory, historyText, recordHistory } from './support/histories';
+import { startStack, today, type TestStack } from './support/stack';
+
+// Follow-ups fall due one and two seconds after the exit instead of 3 and 6 months.
+const FAST_FOLLOW_UPS = { followUpOffsets: { '3m': 'PT1S', '6m': 'PT2S' } };
+
+let stack: TestStack;
+let expiring: TestStack;
+/** Every learner and free text this file sends, to search histories for. */
+const personal: string[] = [];
+
+beforeAll(async () => {
+  [stack, expiring] = await Promise.all([
+    startStack({ policy: FAST_FOLLOW_UPS }),
+    startStack({ policy: { decisionReminders: [], decisionEscalation: 'PT1S', decisionExpiry: 'PT2S' } }),
+  ]);
+});
+afterAll(async () => {
+  await Promise.all([stack?.stop(), expiring?.stop()]);
+});
+
+const referrer = () => ({
+  name: 'Claire Conseillère',
+  email: `claire-${Math.random().toString(36).slice(2)}@ml.test`,
+});
+
+async function refer(s: TestStack, extra: Record<string, unknown> = {}) {
+  const j = await s.refer({ note: 'Très motivée, disponible tout de suite', ...extra });
+  const l = j.learner;
+  personal.push(
+    l.firstName,
+    l.lastName,
+    l.email,
+    l.phone ?? '',
+    l.birthDate,
+    'Très motivée, disponible tout de suite',
+  );
+  if (extra.referrer) personal.push((extra.referrer as { name: string }).name);
+  return j;
+}
+
+/** The learner opens each survey link and answers; returns the outcomes in answer order. */
+async function answerSurveys(s: TestStack, journeyId: string, outcomes: [string, string]) {
+  const deadline = Date.now() + 20_000;
+  while (s.inbox.of(journeyId, 'follow-up-survey.learner').length < 2) {
+    if (Date.now() > deadline) throw new Error('both surveys did not arrive');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const emails = s.inbox.of(journeyId, 'follow-up-survey.learner');
+  for (const [i, email] of emails.entries()) {
+    const link = Inbox.followUpPath(email);
+    const form = await s.request('GET', link);
+    expect(form.status).toBe(200);
+    expect(form.headers.get('content-type')).toMatch(/text\/html/);
+    expect(form.text).toContain('name="outcome"');
+    const answer = await s.request(
+      'POST',
+      link,
+      undefined,
+      new URLSearchParams({
+        outcome: outcomes[i] as string,
+        employer: 'Boulangerie Dupain',
+        jobTitle: '',
+      }).toString(),
+      { 'content-type': 'application/x-www-form-urlencoded' },
+    );
+    expect(answer.status).toBe(200);
+    expect(answer.text).toContain('Merci');
+    // The link works once.
+    expect((await s.request('GET', link)).status).toBe(404);
+  }
+  personal.push('Boulangerie Dupain');
+}
+
+test('referral to closing: admitted, trained, completed, both follow-ups answered through the learner’s link', async () => {
+  const counsellor = referrer();
+  const j = await refer(stack, { referrer: counsellor });
+  const { agency, fabrique } = stack.orgs;
+  const learnerEmail = (j.learner.email as string).toLowerCase();
+
+  await stack.inbox.waitFor(j.id, 'referral-new.fabrique');
+  await stack.must(j.id, 'take-in-review', fabrique.key, {
+    interviewAt: new Date(Date.now() + 2 * 86_400_000).toISOString(),
+  });
+  const admitted = await stack.must(j.id, 'admit', fabrique.key, {
+    startDate: today(),
+    durationMonths: 6,
+    trainingTitle: 'Développeur·se web et web mobile',
+  });
+  expect(admitted.status).toBe('admitted');
+  expect(admitted.trainingTitle).toBe('Développeur·se web et web mobile');
+  const started = await stack.must(j.id, 'confirm-start', fabrique.key, { startDate: today() });
+  expect(started.status).toBe('in_training');
+  const left = await stack.must(j.id, 'record-completion', fabrique.key, {
+    date: today(),
+    certified: true,
+    certification: 'Titre professionnel DWWM',
+  });
+  expect(left.status).toBe('follow_up');
+  expect(left.exit).toMatchObject({
+    kind: 'completed',
+    certified: true,
+    certification: 'Titre professionnel DWWM',
+  });
+
+  await answerSurveys(stack, j.id, ['cdi', 'training']);
+  const closed = await stack.waitForStatus(j.id, 'closed');
+  expect(closed.followUps.map((f: { outcome: string }) => f.outcome).sort()).toEqual(['cdi', 'training']);
+  expect(closed.followUps.every((f: { answeredBy: string }) => f.answeredBy === 'learner')).toBe(true);
+  expect(closed.followUps[0].employer).toBe('Boulangerie Dupain');
+  expect(closed.allowedActions).toEqual([]);
+  expect(closed.timeline.map((t: { action: string }) => t.action)).toEqual([
+    'refer',
+    'take-in-review',
+    'admit',
+    'confirm-start',
+    'record-completion',
+    'follow-up-survey',
+    'follow-up-survey',
+    'record-follow-up',
+    'record-follow-up',
+  ]);
+  expect(await stack.result(j.id)).toEqual({ status: 'closed', endReason: 'follow_up_complete' });
+
+  const to = (template: string) => stack.inbox.of(j.id, template).flatMap((m) => m.to);
+  // The learner hears of each step; the counsellor, not the agency's generic address, of the decision and training.
+  for (const t of ['referral-received', 'in-review', 'admitted', 'started', 'completed']) {
+    expect(to(`${t}.learner`)).toEqual([learnerEmail]);
+  }
+  for (const t of ['admitted', 'started', 'completed']) {
+    expect(to(`${t}.agency`)).toEqual([counsellor.email.toLowerCase()]);
+  }
+  expect(to('referral-new.fabrique')).toEqual([fabrique.email]);
+  expect(stack.inbox.of(j.id).some((m) => m.to.includes(agency.email))).toBe(false);
+  await recordHistory(stack.client, j.id, 'completed-journey');
+});
+
+test('a dropout: the counsellor is told the reason, and the follow-ups still run to the close', async () => {
+  const counsellor = referrer();
+  const j = await refer(stack, { referrer: counsellor });
+  const { fabrique } = stack.orgs;
+  await stack.must(j.id, 'admit', fabrique.key, { startDate: today(), durationMonths: 12 });
+  await stack.must(j.id, 'confirm-start', fabrique.key, { startDate: today() });
+  const left = await stack.must(j.id, 'record-dropout', fabrique.key, {
+    date: today(),
+    reason: 'motivation',
+  });
+  expect(left.exit).toMatchObject({ kind: 'dropped_out', reason: 'motivation' });
+
+  const told = await stack.inbox.waitFor(j.id, 'dropout.agency');
+  expect(told.to).toEqual([counsellor.email.toLowerCase()]);
+  expect(told.text).toContain('Manque de motivation');
+  expect(stack.inbox.of(j.id, 'completed.learner')).toHaveLength(0);
+
+  await answerSurveys(stack, j.id, ['job_seeking', 'cdd_under_6m']);
+  await stack.waitForStatus(j.id, 'closed');
+  await recordHistory(stack.client, j.id, 'dropout-journey');
+});
+
+test('a suspension moves the planned end, an extension pushes it further, and the counsellor hears of both', async () => {
+  const counsellor = referrer();
+  const j = await refer(stack, { referrer: counsellor });
+  const { fabrique } = stack.orgs;
+  await stack.must(j.id, 'admit', fabrique.key, { startDate: today(-40), durationMonths: 6 });
+  const started = await stack.must(j.id, 'confirm-start', fabrique.key, { startDate: today(-40) });
+  const plannedEnd = started.dates.plannedEndDate as string;
+
+  const suspended = await stack.must(j.id, 'suspend', fabrique.key, { reason: 'health', from: today(-10) });
+  expect(suspended.status).toBe('suspended');
+  const resumed = await stack.must(j.id, 'resume', fabrique.key, { date: today() });
+  const moved = new Date(`${plannedEnd}T00:00:00Z`).getTime() + 10 * 86_400_000;
+  expect(resumed.dates.plannedEndDate).toBe(new Date(moved).toISOString().slice(0, 10));
+
+  const later = new Date(moved + 30 * 86_400_000).toISOString().slice(0, 10);
+  const extended = await stack.must(j.id, 'extend', fabrique.key, {
+    plannedEndDate: later,
+    reason: 'Rattrapage des modules manqués',
+  });
+  expect(extended.dates.plannedEndDate).toBe(later);
+  expect(extended.status).toBe('in_training');
+  personal.push('Rattrapage des modules manqués');
+
+  for (const t of ['started.agency', 'suspended.agency', 'resumed.agency', 'extended.agency']) {
+    expect((await stack.inbox.waitFor(j.id, t)).to).toEqual([counsellor.email.toLowerCase()]);
+  }
+  await stack.must(j.id, 'record-completion', fabrique.key, { date: today(), certified: false });
+  await answerSurveys(stack, j.id, ['alternance', 'alternance']);
+  const closed = await stack.waitForStatus(j.id, 'closed');
+  expect(closed.timeline.map((t: { action: string }) => t.action)).toContain('extend');
+  await recordHistory(stack.client, j.id, 'suspended-extended-journey');
+});
+
+test('a refused referral: the agency gets the reason and message, the learner only a kind word when not shared', async () => {
+  const j = await refer(stack);
+  const refused = await stack.must(j.id, 'refuse', stack.orgs.fabrique.key, {
+    reason: 'prerequisites_not_met',
+    shareWithLearner: false,
+    message: 'Niveau en mathématiques à consolider avant la rentrée',
+  });
+  expect(refused.status).toBe('refused');
+  expect(refused.endReason).toBe('prerequisites_not_met');
+  personal.push('Niveau en mathématiques à consolider avant la rentrée');
+
+  const agencyMail = await stack.inbox.waitFor(j.id, 'refused.agency');
+  expect(agencyMail.text).toContain('Prérequis non remplis');
+  expect(agencyMail.text).toContain('Niveau en mathématiques');
+  const learnerMail = await stack.inbox.waitFor(j.id, 'refused.learner');
+  expect(learnerMail.text).not.toContain('Prérequis non remplis');
+  expect(learnerMail.text).not.toContain('Niveau en mathématiques');
+  expect(await stack.result(j.id)).toEqual({ status: 'refused', endReason: 'prerequisites_not_met' });
+  await recordHistory(stack.client, j.id, 'refused-journey');
+});
+
+test('a referral withdrawn by its agency: the fabrique is told and the journey ends', async () => {
+  const j = await refer(stack);
+  await stack.must(j.id, 'take-in-review', stack.orgs.fabrique.key, {});
+  const withdrawn = await stack.must(j.id, 'withdraw', stack.orgs.agency.key, { reason: 'found_job' });
+  expect(withdrawn.status).toBe('withdrawn');
+  expect((await stack.inbox.waitFor(j.id, 'withdrawn.fabrique')).to).toEqual([stack.orgs.fabrique.email]);
+  await stack.inbox.waitFor(j.id, 'withdrawn.learner');
+  expect(await stack.result(j.id)).toEqual({ status: 'withdrawn', endReason: 'found_job' });
+  await recordHistory(stack.client, j.id, 'withdrawn-journey');
+});
+
+test('a referral nobody decides on expires, and the agency and the learner are told', async () => {
+  const j = await refer(expiring);
+  const expired = await expiring.waitForStatus(j.id, 'expired');
+  expect(expired.endReason).toBe('no_decision');
+  await expiring.inbox.waitFor(j.id, 'decision-escalation.managers');
+  await expiring.inbox.waitFor(j.id, 'expired.agency');
+  await expiring.inbox.waitFor(j.id, 'expired.learner');
+  expect(await expiring.result(j.id)).toEqual({ status: 'expired', endReason: 'no_decision' });
+  await recordHistory(expiring.client, j.id, 'expired-journey');
+});
+
+test('the same Idempotency-Key twice gives one journey; with another body it is refused', async () => {
+  const body = { learner: stack.learner(), fabriqueId: stack.orgs.fabrique.id };
+  const key = `referral-${Date.now()}`;
+  const first = await stack.request('POST', '/v1/journeys', stack.orgs.agency.key, body, {
+    'Idempotency-Key': key,
+  });
+  const again = await stack.request('POST', '/v1/journeys', stack.orgs.agency.key, body, {
+    'Idempotency-Key': key,
+  });
+  expect(first.status).toBe(201);
+  expect(again.status).toBe(200);
+  expect(again.body.id).toBe(first.body.id);
+  const other = { ...body, learner: { ...body.learner, firstName: 'Autre' } };
+  const clash = await stack.request('POST', '/v1/journeys', stack.orgs.agency.key, other, {
+    'Idempotency-Key': key,
+  });
+  expect(clash.status).toBe(422);
+  expect(await stack.db.learner.count({ where: { email: body.learner.email } })).toBe(1);
+  personal.push(body.learner.firstName, body.learner.lastName, body.learner.email);
+});
+
+test('restarting the worker in the middle of a journey loses nothing: the journey goes on and finishes', async () => {
+  const j = await refer(stack);
+  const { fabrique } = stack.orgs;
+  await stack.must(j.id, 'admit', fabrique.key, { startDate: today(), durationMonths: 3 });
+  await stack.stopWorker();
+  // Asked while no worker runs: the action waits in Temporal, then lands.
+  const pending = stack.act(j.id, 'confirm-start', fabrique.key, { startDate: today() });
+  await new Promise((r) => setTimeout(r, 1500));
+  await stack.startWorker();
+  const started = await pending;
+  expect(started.status).toBe(200);
+  expect(started.body.status).toBe('in_training');
+  await stack.must(j.id, 'record-completion', fabrique.key, { date: today(), certified: true });
+  await answerSurveys(stack, j.id, ['interim', 'cdi']);
+  await stack.waitForStatus(j.id, 'closed');
+  expect(stack.inbox.of(j.id, 'started.learner')).toHaveLength(1);
+});
+
+test('no personal data appears in the Temporal history of any journey of this file', async () => {
+  const journeys = await stack.db.journey.findMany({
+    where: { agencyId: { in: [stack.orgs.agency.id, expiring.orgs.agency.id] } },
+    select: { id: true },
+  });
+  expect(journeys.length).toBeGreaterThanOrEqual(8);
+  const values = personal.filter((v) => v && v.length >= 4);
+  expect(values.length).toBeGreaterThan(20);
+  for (const { id } of journeys) {
+    const client = (await stack.db.journey.count({ where: { id, agencyId: stack.orgs.agency.id } }))
+      ? stack.client
+      : expiring.client;
+    const text = historyText(await fetchHistory(client, id));
+    expect(text).toContain(id); // the history is really decoded
+    for (const value of values) expect(text).not.toContain(value);
+  }
+});

@@ -1,0 +1,33 @@
+// Histories of real journeys, recorded by the journey tests (RECORD_HISTORIES=1)
+// and kept in test/histories, replayed against today's workflow code. A change
+// that running journeys could not replay fails here: guard it with patched().
+import { Worker } from '@temporalio/worker';
+import { storedHistories } from './support/histories';
+
+const histories = storedHistories();
+
+test('recorded histories cover the ways a journey ends', () => {
+  expect(histories.map((h) => h.name)).toEqual(
+    expect.arrayContaining([
+      'completed-journey',
+      'dropout-journey',
+      'suspended-extended-journey',
+      'refused-journey',
+      'withdrawn-journey',
+      'expired-journey',
+    ]),
+  );
+});
+
+test.each(histories.map((h) => [h.name, h]))(
+  'the %s history replays against the current workflow code',
+  async (_, h) => {
+    const results = Worker.runReplayHistories(
+      { workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE as string } },
+      [{ workflowId: h.name, history: h.history }],
+    );
+    for await (const result of results) {
+      expect(result.error).toBeUndefined();
+    }
+  },
+);

@@ -1,0 +1,40 @@
+// Workflow histories: kept under test/histories for replay, and searched as
+// text (payloads decoded) for personal data.
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+
+const { History } = temporal.api.history.v1;
+
+export const HISTORIES_DIR = path.resolve(__dirname, '../histories');
+
+export async function fetchHistory(client: Client, journeyId: string) {
+  return client.workflow.getHandle(`journey-${journeyId}`).fetchHistory();
+}
+
+/** Everything in a history as text, with every payload's bytes decoded. */
+export function historyText(history: unknown): string {
+  return JSON.stringify(history, (_key, value: unknown) =>
+    value instanceof Uint8Array ? Buffer.from(value).toString('utf8') : value,
+  );
+}
+
+/** With RECORD_HISTORIES=1, stores a history for the replay test. */
+export async function recordHistory(client: Client, journeyId: string, name: string): Promise<void> {
+  if (!process.env.RECORD_HISTORIES) return;
+  const history = await fetchHistory(client, journeyId);
+  mkdirSync(HISTORIES_DIR, { recursive: true });
+  const json = History.toObject(History.fromObject(history), { longs: String, enums: String, bytes: String });
+  writeFileSync(path.join(HISTORIES_DIR, `${name}.json`), JSON.stringify(json, null, 1) + '\n');
+}
+
+export function storedHistories(): { name: string; history: temporal.api.history.v1.History }[] {
+  return readdirSync(HISTORIES_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => ({
+      name: f.replace(/\.json$/, ''),
+      history: History.fromObject(JSON.parse(readFileSync(path.join(HISTORIES_DIR, f), 'utf8'))),
+    }));
+}
