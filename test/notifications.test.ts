@@ -1,0 +1,89 @@
+// Each email goes out once: a retried send never duplicates, a refused send
+// is retried until it leaves, and without SMTP the messages land in a folder.
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createMailer } from '../activities/mailer';
+import { startStack, today, type TestStack } from './support/stack';
+
+let stack: TestStack;
+let crashes = 0;
+
+beforeAll(async () => {
+  stack = await startStack({
+    // The worker "dies" once right after SMTP accepted the agency's admission email.
+    afterHandOff: (eventKey) => {
+      if (eventKey.endsWith(':admitted.agency') && crashes === 0) {
+        crashes++;
+        throw new Error('worker died after handing the message over');
+      }
+    },
+  });
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+async function waitForRow(journeyId: string, template: string, status: string) {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const row = await stack.db.notification.findFirst({ where: { journeyId, template } });
+    if (row?.status === status) return row;
+    if (Date.now() > deadline) throw new Error(`${template} is ${row?.status}, expected ${status}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+test('an email handed to SMTP just before the activity failed is not sent again when it retries', async () => {
+  const j = await stack.refer();
+  await stack.must(j.id, 'admit', stack.orgs.fabrique.key, { startDate: today(7), durationMonths: 6 });
+  // The retry finds the send in progress, so it marks it for review instead of sending twice.
+  const row = await waitForRow(j.id, 'admitted.agency', 'uncertain');
+  expect(crashes).toBe(1);
+  expect(stack.inbox.of(j.id, 'admitted.agency')).toHaveLength(1);
+  expect(row.recipient).toBe(stack.orgs.agency.email);
+  // The other emails of the same event went out normally.
+  expect((await waitForRow(j.id, 'admitted.learner', 'sent')).sentAt).not.toBeNull();
+  expect(stack.inbox.of(j.id, 'admitted.learner')).toHaveLength(1);
+});
+
+test('an email the SMTP server refuses for now is sent on retry, once', async () => {
+  stack.inbox.rejectNext(1);
+  const j = await stack.refer();
+  await waitForRow(j.id, 'referral-received.learner', 'sent');
+  await waitForRow(j.id, 'referral-new.fabrique', 'sent');
+  expect(stack.inbox.of(j.id, 'referral-received.learner')).toHaveLength(1);
+  expect(stack.inbox.of(j.id, 'referral-new.fabrique')).toHaveLength(1);
+});
+
+test('every email carries a text and an HTML part, in French', async () => {
+  const j = await stack.refer();
+  const mail = await stack.inbox.waitFor(j.id, 'referral-received.learner');
+  expect(mail.text.length).toBeGreaterThan(50);
+  expect(mail.html).toContain('<html lang="fr"');
+  expect(mail.subject).toMatch(/orientation|candidature|parcours/i);
+});
+
+test('without SMTP_URL, messages are written as .eml files in the mail folder', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'parcours-mail-'));
+  const mailer = createMailer({ mailDir: dir });
+  try {
+    await mailer.send({
+      from: 'Parcours <no-reply@parcours.test>',
+      to: ['fabrique@orgs.test'],
+      subject: 'Nouvelle orientation',
+      text: 'Bonjour',
+      html: '<p>Bonjour</p>',
+      messageId: '<abc@parcours>',
+    });
+    const files = await readdir(dir);
+    expect(files).toHaveLength(1);
+    expect(files[0]).toMatch(/\.eml$/);
+    const eml = await readFile(path.join(dir, files[0] as string), 'utf8');
+    expect(eml).toContain('To: fabrique@orgs.test');
+    expect(eml).toContain('Subject: Nouvelle orientation');
+  } finally {
+    mailer.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
