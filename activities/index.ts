@@ -5,6 +5,7 @@ import type { JourneyActivities } from '../workflows/activity-types';
 import { createJournal } from './journal';
 import type { Mailer } from './mailer';
 import { createNotifier, type NotifyDeps } from './notify';
+import { createPrivacy } from './privacy';
 
 export interface ActivityDeps {
   db: Db;
@@ -16,5 +17,5 @@ export interface ActivityDeps {
 }
 
 export function createActivities(deps: ActivityDeps): JourneyActivities {
-  return { ...createJournal(deps.db), ...createNotifier(deps) };
+  return { ...createJournal(deps.db), ...createNotifier(deps), ...createPrivacy(deps.db) };
 }

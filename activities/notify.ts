@@ -8,6 +8,7 @@
 // the message from leaving (connection refused, SMTP rejection) release the
 // claim so that Temporal's retry sends it.
 import { createHash } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/activity';
 import type { Db } from '../prisma/client';
 import type { Prisma } from '../prisma/client';
 import type { SendNotificationInput } from '../workflows/activity-types';
@@ -197,13 +198,14 @@ export function createNotifier(deps: NotifyDeps) {
           headers: { 'X-Parcours-Template': input.template, 'X-Parcours-Journey': input.journeyId },
         });
       } catch (err) {
+        // SMTP replies often quote the recipient: keep only codes, so that no
+        // address reaches the log table, the worker's log or Temporal history.
+        const e = err as { code?: string; responseCode?: number };
+        const summary = `mail transport failed (${e.code ?? 'error'}${e.responseCode ? ` ${e.responseCode}` : ''})`;
         if (certainlyNotSent(err)) {
-          await db.notification.update({
-            where: { eventKey },
-            data: { status: 'retry', error: String((err as Error).message).slice(0, 500) },
-          });
+          await db.notification.update({ where: { eventKey }, data: { status: 'retry', error: summary } });
         }
-        throw err;
+        throw ApplicationFailure.retryable(summary, 'MailSendFailed');
       }
       await deps.afterHandOff?.(eventKey);
       await db.notification.update({

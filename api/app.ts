@@ -7,12 +7,16 @@ import type { Client } from '@temporalio/client';
 import type { Db } from '../prisma/client';
 import type { TimingPolicy } from '../workflows/policy';
 import { authenticate } from './auth';
+import { authFailureLimit, corsPolicy, DEFAULT_LIMITS, followUpLimit, type Limits } from './limits';
 import { buildOpenApiDocument } from './openapi';
 import { notFound, problemHandler } from './problem';
+import type { EncryptionKeys } from '../config/codec';
+import { codecRoutes } from './routes/codec';
 import { followUpRoutes } from './routes/follow-ups';
 import { healthRoutes } from './routes/health';
 import { journeyRoutes } from './routes/journeys';
-import { organizationRoutes } from './routes/organizations';
+import { learnerRoutes } from './routes/learners';
+import { apiKeyRoutes, organizationRoutes } from './routes/organizations';
 
 export interface AppDeps {
   db: Db;
@@ -21,6 +25,9 @@ export interface AppDeps {
   policy: TimingPolicy;
   publicBaseUrl: string;
   adminApiKey?: string;
+  limits?: Partial<Limits>;
+  /** Payload encryption keys: enables the codec endpoint for the Temporal Web UI. */
+  encryption?: EncryptionKeys;
   log?: (message: string) => void;
 }
 
@@ -34,7 +41,10 @@ export function createApp(deps: AppDeps): Express {
   const log = deps.log ?? ((m: string) => console.error(`[api] ${m}`));
   app.disable('x-powered-by');
   app.set('trust proxy', false);
-  app.use(helmet({ contentSecurityPolicy: false }));
+  const limits = { ...DEFAULT_LIMITS, ...deps.limits };
+  // The API serves JSON; only the docs and the follow-up form are pages.
+  app.use(helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false }));
+  app.use(corsPolicy(limits));
   app.use(express.json({ limit: '64kb' }));
 
   const journeyDeps = {
@@ -52,13 +62,23 @@ export function createApp(deps: AppDeps): Express {
     res.json(openapi);
   });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapi));
-  app.use('/v1/follow-ups', followUpRoutes(journeyDeps));
+  app.use('/v1/follow-ups', followUpLimit(limits), followUpRoutes(journeyDeps));
 
   const v1 = express.Router();
-  v1.use(authenticate(deps.db, deps.adminApiKey));
+  v1.use(authFailureLimit(limits), authenticate(deps.db, deps.adminApiKey));
   v1.use('/organizations', organizationRoutes(deps.db));
+  v1.use('/organizations', apiKeyRoutes(deps.db));
   v1.use('/journeys', journeyRoutes(journeyDeps));
+  v1.use('/learners', learnerRoutes(deps.db));
   app.use('/v1', v1);
+  if (deps.encryption) {
+    app.use(
+      '/codec',
+      authFailureLimit(limits),
+      authenticate(deps.db, deps.adminApiKey),
+      codecRoutes(deps.encryption),
+    );
+  }
 
   app.use((req, _res, next) => next(notFound(`No route ${req.method} ${req.path}.`)));
   app.use(problemHandler(log));

@@ -225,12 +225,13 @@ export async function runAction(
 function toProblem(err: unknown, action: ActionName): Problem {
   if (err instanceof Problem) return err;
   if (err instanceof WorkflowUpdateFailedError) {
-    const cause = err.cause as { type?: string; message?: string } | undefined;
+    const cause = err.cause as { type?: string; message?: string; details?: unknown[] } | undefined;
     const message = cause?.message ?? err.message;
     if (cause?.type === REFUSAL_TYPES.forbidden) return forbidden(message);
     if (cause?.type === REFUSAL_TYPES.status) return conflict(message, { action });
-    if (cause?.type === REFUSAL_TYPES.invalid) return unprocessable(message);
-    return unprocessable(message);
+    // The workflow names the field at fault, as the zod validation does.
+    const field = (cause?.details?.[0] as { field?: unknown } | undefined)?.field;
+    return unprocessable(message, typeof field === 'string' ? [{ field, message }] : undefined);
   }
   // A finished workflow takes no more actions: the journey is over.
   if (err instanceof WorkflowNotFoundError || /workflow execution already completed/i.test(String(err))) {

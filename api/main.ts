@@ -7,7 +7,7 @@ import { closeApp, createApp } from './app';
 async function main(): Promise<void> {
   const config = loadConfig();
   const db = createDb(config.databaseUrl);
-  const temporal = await connectClient(config.temporal);
+  const temporal = await connectClient(config.temporal, config.encryption);
   const app = createApp({
     db,
     temporal,
@@ -15,6 +15,8 @@ async function main(): Promise<void> {
     policy: config.policy,
     publicBaseUrl: config.publicBaseUrl,
     adminApiKey: config.adminApiKey,
+    limits: { corsOrigins: config.corsOrigins },
+    encryption: config.encryption,
   });
   const server = app.listen(config.port, () => {
     console.log(`[api] listening on http://localhost:${config.port} (docs: /docs)`);

@@ -15,6 +15,49 @@ import {
   Problem,
 } from './schemas';
 
+const LearnerExport = z.object({
+  exportedAt: z.string(),
+  learner: z.looseObject({
+    id: z.uuid(),
+    firstName: z.string().nullable(),
+    lastName: z.string().nullable(),
+    email: z.string().nullable(),
+    phone: z.string().nullable(),
+    birthDate: z.string().nullable(),
+    postalCode: z.string().nullable(),
+    gender: z.string(),
+    ageBand: z.string(),
+    qpvResident: z.boolean(),
+    diplomaLevel: z.string(),
+    erasedAt: z.string().nullable(),
+  }),
+  journeys: z.array(
+    z.looseObject({
+      id: z.uuid(),
+      status: z.string(),
+      timeline: z.array(z.looseObject({})),
+      followUps: z.array(z.looseObject({})),
+      texts: z.array(z.looseObject({})),
+      notifications: z.array(z.looseObject({})),
+    }),
+  ),
+  audit: z.array(z.looseObject({})),
+});
+
+const Erasure = z.object({
+  learnerId: z.uuid(),
+  status: z.enum(['erased', 'skipped']),
+  erasedAt: z.string().nullable(),
+  journeyIds: z.array(z.uuid()),
+  cleared: z.object({
+    actionTexts: z.number().int(),
+    timelineEntries: z.number().int(),
+    followUps: z.number().int(),
+    followUpTokens: z.number().int(),
+    notifications: z.number().int(),
+  }),
+});
+
 function problems(...statuses: number[]) {
   const texts: Record<number, string> = {
     400: 'Malformed request',
@@ -109,6 +152,30 @@ export function buildOpenApiDocument(serverUrl: string) {
       },
     });
   }
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/learners/{id}/export',
+    summary: 'Everything held about a learner, as a JSON attachment (manager; right of access)',
+    security,
+    request: { params: z.object({ id }) },
+    responses: {
+      200: {
+        description: 'The learner, each journey with its timeline, follow-ups, texts and emails sent',
+        headers: z.object({ 'Content-Disposition': z.string() }),
+        ...json(LearnerExport),
+      },
+      ...problems(401, 403, 404),
+    },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/learners/{id}/erase',
+    summary:
+      "Erase a learner's personal data (manager); the indicator codes stay and journeys go on. Idempotent",
+    security,
+    request: { params: z.object({ id }) },
+    responses: { 200: { description: 'What was erased', ...json(Erasure) }, ...problems(401, 403, 404) },
+  });
   registry.registerPath({
     method: 'get',
     path: '/v1/follow-ups/{token}',

@@ -60,6 +60,14 @@ export function sendProblem(res: Response, problem: Problem): void {
     });
 }
 
+/** An error's name and code, e.g. `PrismaClientKnownRequestError P2002`, never its message. */
+function errorKind(err: unknown): string {
+  if (typeof err !== 'object' || err === null) return typeof err;
+  const { name, code } = err as { name?: unknown; code?: unknown };
+  const kind = typeof name === 'string' && name ? name : (err.constructor?.name ?? 'Error');
+  return typeof code === 'string' || typeof code === 'number' ? `${kind} ${code}` : kind;
+}
+
 /** Last middleware: problems as they are, body-parser errors as 400/413, anything else as 500. */
 export function problemHandler(log: (message: string) => void): ErrorRequestHandler {
   return (err: unknown, _req, res, _next) => {
@@ -73,7 +81,8 @@ export function problemHandler(log: (message: string) => void): ErrorRequestHand
     if (typeof status === 'number' && status >= 400 && status < 500) {
       return sendProblem(res, new Problem(status, 'Bad request', e.message));
     }
-    log(`unexpected error: ${e.message ?? String(err)}`);
+    // Only the error's kind: messages (Prisma's among them) can echo personal data.
+    log(`unexpected error: ${errorKind(err)}`);
     sendProblem(res, new Problem(500, 'Internal server error', 'Something went wrong on our side.'));
   };
 }

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { encryptionKeysFromEnv, type EncryptionKeys } from './codec';
 import { resolvePolicy, type TimingPolicy } from '../workflows/policy';
 import { TASK_QUEUE } from '../workflows/messages';
 
@@ -25,6 +26,10 @@ export interface Config {
   /** Where follow-up links in emails point to. */
   publicBaseUrl: string;
   adminApiKey?: string;
+  /** Origins allowed by CORS (CORS_ORIGINS, comma-separated); none by default. */
+  corsOrigins: string[];
+  /** Temporal payload encryption keys; none means payloads are not encrypted. */
+  encryption?: EncryptionKeys;
   /** The policy new journeys copy. */
   policy: TimingPolicy;
 }
@@ -76,6 +81,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: env.MAIL_FROM || DEFAULTS.mailFrom,
     publicBaseUrl,
     adminApiKey: env.ADMIN_API_KEY || undefined,
+    corsOrigins: (env.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
+    encryption: encryptionKeysFromEnv(env),
     policy: loadPolicy(env.JOURNEY_POLICY),
   };
 }

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
 import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
+import { dataConverterFor, type EncryptionKeys } from './codec';
 import type { Config } from './env';
 
 function tlsOptions(config: Config['temporal']): ConnectionOptions['tls'] {
@@ -13,14 +14,17 @@ function tlsOptions(config: Config['temporal']): ConnectionOptions['tls'] {
   return config.apiKey ? true : undefined;
 }
 
-export async function connectClient(config: Config['temporal']): Promise<Client> {
+export async function connectClient(
+  config: Config['temporal'],
+  encryption?: EncryptionKeys,
+): Promise<Client> {
   const connection = await Connection.connect({
     address: config.address,
     tls: tlsOptions(config),
     apiKey: config.apiKey,
     connectTimeout: '5 seconds',
   });
-  return new Client({ connection, namespace: config.namespace });
+  return new Client({ connection, namespace: config.namespace, dataConverter: dataConverterFor(encryption) });
 }
 
 export async function connectWorker(config: Config['temporal']): Promise<NativeConnection> {

@@ -1,6 +1,6 @@
 // The HTTP contract: keys, scopes, lists, errors as problem+json, the
 // OpenAPI document and the learner's follow-up page.
-import { startStack, today, type TestStack } from './support/stack';
+import { startStack, today, type HttpResult, type TestStack } from './support/stack';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -51,7 +51,7 @@ test('managers list organisations; agencies and fabriques may not', async () => 
 test('each caller lists only its own journeys, with filters and cursor pagination', async () => {
   const mine = await Promise.all([stack.refer(), stack.refer(), stack.refer()]);
   const other = await stack.refer({ fabriqueId: stack.orgs.fabrique2.id }, stack.orgs.agency2);
-  const ids = (res: { body: { items: { id: string }[] } }) => res.body.items.map((j) => j.id);
+  const ids = (res: HttpResult) => (res.body.items as { id: string }[]).map((j) => j.id);
 
   const agency2 = await stack.request('GET', '/v1/journeys', stack.orgs.agency2.key);
   expect(ids(agency2)).toEqual([other.id]);

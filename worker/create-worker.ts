@@ -4,6 +4,7 @@ import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
+import { dataConverterFor, type EncryptionKeys } from '../config/codec';
 
 export const WORKFLOWS_PATH = path.resolve(__dirname, '../workflows/index.ts');
 export const DEFAULT_BUNDLE_PATH = path.resolve(__dirname, '../dist/workflow-bundle.js');
@@ -15,6 +16,8 @@ export interface JourneyWorkerOptions extends ActivityDeps {
   /** A bundle made by `npm run build`; without it the workflows are bundled at start. */
   workflowBundlePath?: string;
   identity?: string;
+  /** Payload encryption keys; the same as the clients'. */
+  encryption?: EncryptionKeys;
 }
 
 /** The bundle to use: WORKFLOW_BUNDLE, or dist/ in production, or none (bundle at start). */
@@ -39,6 +42,7 @@ export async function createJourneyWorker(options: JourneyWorkerOptions): Promis
     taskQueue: options.taskQueue,
     ...(options.identity ? { identity: options.identity } : {}),
     activities: createActivities(options),
+    dataConverter: dataConverterFor(options.encryption),
     // On SIGINT/SIGTERM, running activities get this long to finish.
     shutdownGraceTime: '10 seconds',
     ...code,

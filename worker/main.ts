@@ -18,6 +18,7 @@ async function main(): Promise<void> {
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     workflowBundlePath: bundlePathFromEnv(),
+    encryption: config.encryption,
     db,
     mailer,
     mailFrom: config.mailFrom,

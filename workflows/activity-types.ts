@@ -40,9 +40,35 @@ export interface SendNotificationInput {
   details: EventDetails;
 }
 
+export interface ErasePersonalDataInput {
+  learnerId: string;
+  /** The journey whose retention period ended; absent for an erasure on request. */
+  journeyId?: string;
+  /** `retention` erases only once none of the learner's journeys is active. */
+  reason: 'request' | 'retention';
+}
+
+/** What an erasure did: ids and counts only, never the values. */
+export interface ErasureSummary {
+  learnerId: string;
+  /** `skipped`: retention found another journey of the learner still active. */
+  status: 'erased' | 'skipped';
+  erasedAt: Instant | null;
+  journeyIds: string[];
+  cleared: {
+    actionTexts: number;
+    timelineEntries: number;
+    followUps: number;
+    followUpTokens: number;
+    notifications: number;
+  };
+}
+
 export interface JourneyActivities {
   /** Writes the read model and the timeline for one event; idempotent on (journeyId, seq). */
   recordEvent(input: RecordEventInput): Promise<void>;
   /** Sends one email at most once, logged in the notification table. */
   sendNotification(input: SendNotificationInput): Promise<void>;
+  /** Erases the learner's personal data, keeping the codes; null for an unknown learner. */
+  erasePersonalData(input: ErasePersonalDataInput): Promise<ErasureSummary | null>;
 }

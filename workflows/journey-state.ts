@@ -88,6 +88,8 @@ export class ActionRefused extends Error {
   constructor(
     readonly type: (typeof REFUSAL_TYPES)[keyof typeof REFUSAL_TYPES],
     message: string,
+    /** The payload field at fault, for a refusal of type `invalid`. */
+    readonly field?: string,
   ) {
     super(message);
     this.name = 'ActionRefused';
@@ -114,26 +116,26 @@ function addDays(date: DateOnly, days: number): DateOnly {
   return dateOnly(new Date(atMidnight(date).getTime() + days * DAY_MS));
 }
 
-function invalid(message: string): never {
-  throw new ActionRefused(REFUSAL_TYPES.invalid, message);
+function invalid(message: string, field?: string): never {
+  throw new ActionRefused(REFUSAL_TYPES.invalid, message, field);
 }
 
 function parseDate(field: string, value: unknown): Date {
   if (typeof value !== 'string' || !DATE_ONLY.test(value) || Number.isNaN(atMidnight(value).getTime())) {
-    invalid(`${field} must be a date (YYYY-MM-DD)`);
+    invalid(`${field} must be a date (YYYY-MM-DD)`, field);
   }
   const d = atMidnight(value);
-  if (dateOnly(d) !== value) invalid(`${field} is not a real date`);
+  if (dateOnly(d) !== value) invalid(`${field} is not a real date`, field);
   return d;
 }
 
 /** A date of something that happened: not in the future, not older than the backdate limit. */
 function pastDate(field: string, value: unknown, now: Date, policy: TimingPolicy): DateOnly {
   const d = parseDate(field, value);
-  if (d.getTime() > now.getTime()) invalid(`${field} cannot be in the future`);
+  if (d.getTime() > now.getTime()) invalid(`${field} cannot be in the future`, field);
   const oldest = addDuration(now, policy.backdateLimit, -1);
   if (d.getTime() < atMidnight(dateOnly(oldest)).getTime()) {
-    invalid(`${field} is older than the late-entry limit (${policy.backdateLimit})`);
+    invalid(`${field} is older than the late-entry limit (${policy.backdateLimit})`, field);
   }
   return value as DateOnly;
 }
@@ -143,14 +145,16 @@ function plannedDate(field: string, value: unknown, now: Date, policy: TimingPol
   const d = parseDate(field, value);
   const oldest = addDuration(now, policy.backdateLimit, -1);
   if (d.getTime() < atMidnight(dateOnly(oldest)).getTime()) {
-    invalid(`${field} is older than the late-entry limit (${policy.backdateLimit})`);
+    invalid(`${field} is older than the late-entry limit (${policy.backdateLimit})`, field);
   }
-  if (d.getTime() > addDuration(now, 'P2Y').getTime()) invalid(`${field} is more than two years ahead`);
+  if (d.getTime() > addDuration(now, 'P2Y').getTime())
+    invalid(`${field} is more than two years ahead`, field);
   return value as DateOnly;
 }
 
 function notBefore(field: string, value: DateOnly, otherField: string, other: DateOnly | undefined): void {
-  if (other !== undefined && value < other) invalid(`${field} (${value}) is before ${otherField} (${other})`);
+  if (other !== undefined && value < other)
+    invalid(`${field} (${value}) is before ${otherField} (${other})`, field);
 }
 
 /** Planned end of a training of `months` calendar months starting on `start`. */
@@ -197,7 +201,7 @@ function checkPayload(
     case 'take-in-review': {
       if (p.interviewAt !== undefined) {
         const t = new Date(String(p.interviewAt));
-        if (Number.isNaN(t.getTime())) invalid('interviewAt must be a date-time');
+        if (Number.isNaN(t.getTime())) invalid('interviewAt must be a date-time', 'interviewAt');
         plannedDate('interviewAt', dateOnly(t), now, policy);
       }
       return;
@@ -207,7 +211,7 @@ function checkPayload(
       plannedDate('startDate', p.startDate, now, policy);
       const months = p.durationMonths;
       if (typeof months !== 'number' || !Number.isInteger(months) || months < 3 || months > 24) {
-        invalid('durationMonths must be a whole number from 3 to 24');
+        invalid('durationMonths must be a whole number from 3 to 24', 'durationMonths');
       }
       return;
     }
@@ -228,12 +232,18 @@ function checkPayload(
     case 'extend': {
       const end = plannedDate('plannedEndDate', p.plannedEndDate, now, policy);
       if (state.plannedEndDate && end <= state.plannedEndDate) {
-        invalid(`plannedEndDate must be after the current planned end (${state.plannedEndDate})`);
+        invalid(
+          `plannedEndDate must be after the current planned end (${state.plannedEndDate})`,
+          'plannedEndDate',
+        );
       }
       const ongoing = state.suspendedFrom ? Math.max(0, daysBetween(state.suspendedFrom, dateOnly(now))) : 0;
       const limit = plannedEnd(state.startDate ?? referralDay, 24, state.suspendedDays + ongoing);
       if (end > limit)
-        invalid(`training time, suspensions excluded, would exceed 24 months (latest end ${limit})`);
+        invalid(
+          `training time, suspensions excluded, would exceed 24 months (latest end ${limit})`,
+          'plannedEndDate',
+        );
       return;
     }
     case 'record-dropout': {
@@ -244,27 +254,30 @@ function checkPayload(
     case 'record-completion': {
       const date = pastDate('date', p.date, now, policy);
       notBefore('date', date, 'the start date', state.startDate);
-      if (typeof p.certified !== 'boolean') invalid('certified must be true or false');
+      if (typeof p.certified !== 'boolean') invalid('certified must be true or false', 'certified');
       return;
     }
     case 'record-follow-up': {
       const milestone = p.milestone as Milestone;
-      if (!MILESTONES.includes(milestone)) invalid('milestone must be 3m or 6m');
-      if (!FOLLOW_UP_OUTCOMES.codes.includes(p.outcome as FollowUpOutcome)) invalid('unknown outcome code');
+      if (!MILESTONES.includes(milestone)) invalid('milestone must be 3m or 6m', 'milestone');
+      if (!FOLLOW_UP_OUTCOMES.codes.includes(p.outcome as FollowUpOutcome))
+        invalid('unknown outcome code', 'outcome');
       const fu = state.followUps[milestone];
-      if (!fu) invalid(`the ${milestone} follow-up does not exist for this journey`);
+      if (!fu) invalid(`the ${milestone} follow-up does not exist for this journey`, 'milestone');
       if (fu.status === 'answered' || fu.status === 'unknown') {
         throw new ActionRefused(REFUSAL_TYPES.status, `the ${milestone} follow-up is already resolved`);
       }
       if (new Date(fu.dueAt).getTime() > now.getTime()) {
-        invalid(`the ${milestone} follow-up is not due before ${fu.dueAt.slice(0, 10)}`);
+        invalid(`the ${milestone} follow-up is not due before ${fu.dueAt.slice(0, 10)}`, 'milestone');
       }
       if (p.contractStart !== undefined) parseDate('contractStart', p.contractStart);
       return;
     }
     case 'transfer': {
-      if (typeof p.toFabriqueId !== 'string' || p.toFabriqueId === '') invalid('toFabriqueId is required');
-      if (p.toFabriqueId === state.fabriqueId) invalid('the journey is already at this fabrique');
+      if (typeof p.toFabriqueId !== 'string' || p.toFabriqueId === '')
+        invalid('toFabriqueId is required', 'toFabriqueId');
+      if (p.toFabriqueId === state.fabriqueId)
+        invalid('the journey is already at this fabrique', 'toFabriqueId');
       return;
     }
     default:

@@ -5,8 +5,10 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
+  patched,
   proxyActivities,
   setHandler,
+  sleep,
 } from '@temporalio/workflow';
 import type { ActionRequest } from './actions';
 import type { JourneyActivities, JourneyView } from './activity-types';
@@ -23,10 +25,10 @@ import {
 } from './journey-state';
 import { actionUpdates, stateQuery } from './messages';
 import { notificationsFor, type EventName, type NotificationRequest } from './notifications';
-import type { TimingPolicy } from './policy';
+import { addDuration, DEFAULT_POLICY, type TimingPolicy } from './policy';
 import { ACTIONS, isTerminal, type ActionName, type Actor, type Status } from './transitions';
 
-const { recordEvent } = proxyActivities<JourneyActivities>({
+const { recordEvent, erasePersonalData } = proxyActivities<JourneyActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
@@ -76,7 +78,27 @@ class LearnerJourney {
     }
     await condition(allHandlersFinished);
     await this.sendPendingEmails();
+    // Journeys that ended before retention existed completed here: their
+    // histories must replay without the timer.
+    if (patched('retention-after-close')) await this.eraseAfterRetention();
     return { status: this.state.status, endReason: this.state.endReason };
+  }
+
+  /**
+   * Keeps the ended journey's personal data for the retention period, then
+   * erases it. Update validators still refuse every action meanwhile: no
+   * transition leaves a terminal status.
+   */
+  private async eraseAfterRetention(): Promise<void> {
+    // A journey started before the policy had this key keeps the default.
+    const retention = this.policy.retentionAfterClose ?? DEFAULT_POLICY.retentionAfterClose;
+    const now = new Date();
+    await sleep(addDuration(now, retention).getTime() - now.getTime());
+    await erasePersonalData({
+      learnerId: this.state.learnerId,
+      journeyId: this.state.journeyId,
+      reason: 'retention',
+    });
   }
 
   /** Refuses, without a trace in history, an action the rules do not allow. */
@@ -85,7 +107,12 @@ class LearnerJourney {
       checkAction(this.state, action, request, new Date(), this.policy);
     } catch (err) {
       if (err instanceof ActionRefused) {
-        throw ApplicationFailure.create({ type: err.type, message: err.message, nonRetryable: true });
+        throw ApplicationFailure.create({
+          type: err.type,
+          message: err.message,
+          nonRetryable: true,
+          details: err.field ? [{ field: err.field }] : undefined,
+        });
       }
       throw err;
     }

@@ -1,9 +1,12 @@
 // /v1/organizations: created with the admin key, listed by managers.
-import { Router } from 'express';
+import { Router, type Request } from 'express';
+import { z } from 'zod';
 import type { Db } from '../../prisma/client';
 import { issueKey } from '../api-keys';
 import { caller, requireAdmin, requireRole } from '../auth';
-import { parseInput } from '../problem';
+import { notFound, parseInput } from '../problem';
+
+const OrgId = z.uuid();
 import { CreateOrganization } from '../schemas';
 
 type OrgRow = Awaited<ReturnType<Db['organization']['findFirstOrThrow']>>;
@@ -58,5 +61,60 @@ export function organizationRoutes(db: Db): Router {
     res.json({ items: orgs.map(organizationJson) });
   });
 
+  return router;
+}
+
+/** /v1/organizations/:id/api-keys: a manager issues, lists and revokes keys; every change is audited. */
+export function apiKeyRoutes(db: Db): Router {
+  const router = Router({ mergeParams: true });
+  router.use(requireRole('manager'));
+
+  const organization = async (raw: string) => {
+    const id = OrgId.safeParse(raw);
+    const org = id.success ? await db.organization.findUnique({ where: { id: id.data } }) : null;
+    if (!org) throw notFound(`No organisation ${raw}.`);
+    return org;
+  };
+  const audit = (req: Request, action: string, targetId: string, details: Record<string, string>) => {
+    const c = caller(req);
+    return db.auditEntry.create({
+      data: { actorType: c.admin ? 'admin' : c.type, actorId: c.orgId, action, targetId, details },
+    });
+  };
+
+  router.post('/:id/api-keys', async (req, res) => {
+    const org = await organization(String(req.params.id));
+    const { keyId, apiKey } = await issueKey(db, org.id);
+    await audit(req, 'api-key.issue', org.id, { keyId });
+    res.status(201).json({ keyId, apiKey });
+  });
+
+  router.get('/:id/api-keys', async (req, res) => {
+    const org = await organization(String(req.params.id));
+    const keys = await db.apiKey.findMany({
+      where: { organizationId: org.id },
+      orderBy: { createdAt: 'asc' },
+    });
+    res.json({
+      items: keys.map((k) => ({
+        keyId: k.id,
+        createdAt: k.createdAt.toISOString(),
+        lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
+        revokedAt: k.revokedAt?.toISOString() ?? null,
+      })),
+    });
+  });
+
+  router.delete('/:id/api-keys/:keyId', async (req, res) => {
+    const org = await organization(String(req.params.id));
+    const keyId = String(req.params.keyId);
+    const key = await db.apiKey.findFirst({ where: { id: keyId, organizationId: org.id } });
+    if (!key) throw notFound(`No key ${keyId} for this organisation.`);
+    if (!key.revokedAt) {
+      await db.apiKey.update({ where: { id: key.id }, data: { revokedAt: new Date() } });
+      await audit(req, 'api-key.revoke', org.id, { keyId });
+    }
+    res.status(204).end();
+  });
   return router;
 }

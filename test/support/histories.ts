@@ -13,11 +13,27 @@ export async function fetchHistory(client: Client, journeyId: string) {
   return client.workflow.getHandle(`journey-${journeyId}`).fetchHistory();
 }
 
-/** Everything in a history as text, with every payload's bytes decoded. */
+/**
+ * Everything in a history as text, with every payload's bytes decoded. Walks
+ * the objects itself: protobuf messages' toJSON would turn bytes into base64.
+ */
 export function historyText(history: unknown): string {
-  return JSON.stringify(history, (_key, value: unknown) =>
-    value instanceof Uint8Array ? Buffer.from(value).toString('utf8') : value,
-  );
+  const parts: string[] = [];
+  const seen = new Set<unknown>();
+  const walk = (value: unknown): void => {
+    if (value === null || value === undefined) return;
+    if (value instanceof Uint8Array) {
+      parts.push(Buffer.from(value).toString('utf8'));
+    } else if (typeof value === 'object') {
+      if (seen.has(value)) return;
+      seen.add(value);
+      for (const v of Array.isArray(value) ? value : Object.values(value)) walk(v);
+    } else {
+      parts.push(String(value));
+    }
+  };
+  walk(history);
+  return parts.join('\n');
 }
 
 /** With RECORD_HISTORIES=1, stores a history for the replay test. */

@@ -8,6 +8,8 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { createMailer } from '../../activities/mailer';
 import { closeApp, createApp } from '../../api/app';
+import type { Limits } from '../../api/limits';
+import { dataConverterFor, type EncryptionKeys } from '../../config/codec';
 import { createDb, type Db } from '../../prisma/client';
 import { createJourneyWorker } from '../../worker/create-worker';
 import { DEFAULT_POLICY, resolvePolicy, type TimingPolicy } from '../../workflows/policy';
@@ -31,6 +33,9 @@ export interface StackOptions {
   policy?: Partial<TimingPolicy>;
   /** Runs after SMTP accepted a message and before it is logged as sent. */
   afterHandOff?: (eventKey: string) => void | Promise<void>;
+  /** Temporal payload encryption for the client, the worker and the codec endpoint. */
+  encryption?: EncryptionKeys;
+  limits?: Partial<Limits>;
 }
 
 export class TestStack {
@@ -42,6 +47,7 @@ export class TestStack {
   baseUrl = '';
   orgs!: { manager: Org; agency: Org; agency2: Org; fabrique: Org; fabrique2: Org };
   policy: TimingPolicy;
+  encryption?: EncryptionKeys;
   private server!: Server;
   private app!: ReturnType<typeof createApp>;
   private nativeConnection!: NativeConnection;
@@ -57,22 +63,14 @@ export class TestStack {
     await this.inbox.start();
     this.db = createDb(process.env.DATABASE_URL as string);
     const address = process.env.TEMPORAL_ADDRESS as string;
-    this.client = new Client({ connection: await Connection.connect({ address }) });
+    this.encryption = this.options.encryption;
+    this.client = new Client({
+      connection: await Connection.connect({ address }),
+      dataConverter: dataConverterFor(this.encryption),
+    });
     this.nativeConnection = await NativeConnection.connect({ address });
     await this.startWorker();
-    const app = (this.app = createApp({
-      db: this.db,
-      temporal: this.client,
-      taskQueue: this.taskQueue,
-      policy: this.policy,
-      publicBaseUrl: 'http://parcours.test',
-      adminApiKey: this.adminKey,
-      log: () => undefined,
-    }));
-    this.server = await new Promise<Server>((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    });
-    this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    await this.startApi();
     const tag = randomBytes(3).toString('hex');
     const make = async (type: string, name: string): Promise<Org> => {
       const email = `${type}-${tag}-${name.toLowerCase().replace(/\W+/g, '')}@orgs.test`;
@@ -96,6 +94,35 @@ export class TestStack {
     return this;
   }
 
+  private async startApi(): Promise<void> {
+    const app = (this.app = createApp({
+      db: this.db,
+      temporal: this.client,
+      taskQueue: this.taskQueue,
+      policy: this.policy,
+      publicBaseUrl: 'http://parcours.test',
+      adminApiKey: this.adminKey,
+      encryption: this.encryption,
+      limits: this.options.limits,
+      log: () => undefined,
+    }));
+    this.server = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** Restarts the worker and the API with other encryption keys, as a key rotation would. */
+  async rotateKeys(keys: EncryptionKeys): Promise<void> {
+    await this.stopWorker();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closeApp(this.app);
+    this.encryption = keys;
+    this.client = new Client({ connection: this.client.connection, dataConverter: dataConverterFor(keys) });
+    await this.startWorker();
+    await this.startApi();
+  }
+
   async startWorker(): Promise<void> {
     this.worker = await createJourneyWorker({
       connection: this.nativeConnection,
@@ -107,6 +134,7 @@ export class TestStack {
       mailFrom: 'Parcours <no-reply@parcours.test>',
       publicBaseUrl: 'http://parcours.test',
       afterHandOff: this.options.afterHandOff,
+      encryption: this.encryption,
     });
     this.running = this.worker.run();
   }

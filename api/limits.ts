@@ -1,0 +1,59 @@
+// Abuse limits: failed authentications and the public follow-up routes are
+// rate limited per client address; CORS stays closed unless origins are listed.
+import cors from 'cors';
+import type { RequestHandler } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import { Problem, sendProblem } from './problem';
+
+export interface Limits {
+  /** Failed authentications (401) allowed per client address and window. */
+  authFailures: number;
+  /** Requests to /v1/follow-ups allowed per client address and window. */
+  followUpRequests: number;
+  windowMs: number;
+  /** Origins allowed by CORS; empty means no cross-origin access. */
+  corsOrigins: string[];
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  authFailures: 20,
+  followUpRequests: 60,
+  windowMs: 15 * 60_000,
+  corsOrigins: [],
+};
+
+function tooMany(detail: string): RequestHandler {
+  return (_req, res) => sendProblem(res, new Problem(429, 'Too many requests', detail));
+}
+
+/** Counts only the requests that failed authentication. */
+export function authFailureLimit(limits: Limits): RequestHandler {
+  return rateLimit({
+    windowMs: limits.windowMs,
+    limit: limits.authFailures,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    skipSuccessfulRequests: true,
+    requestWasSuccessful: (_req, res) => res.statusCode !== 401,
+    handler: tooMany('Too many failed authentications from this address; try again later.'),
+  });
+}
+
+export function followUpLimit(limits: Limits): RequestHandler {
+  return rateLimit({
+    windowMs: limits.windowMs,
+    limit: limits.followUpRequests,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: tooMany('Too many requests on follow-up links from this address; try again later.'),
+  });
+}
+
+export function corsPolicy(limits: Limits): RequestHandler {
+  return cors({
+    origin: limits.corsOrigins.length ? limits.corsOrigins : false,
+    allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
+    methods: ['GET', 'POST', 'DELETE'],
+    maxAge: 600,
+  });
+}
