@@ -1,0 +1,80 @@
+// Managers issue, list and revoke an organisation's keys. Keys are stored
+// hashed, a revoked key stops at once, and every change is audited.
+import { startStack, type TestStack } from './support/stack';
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const keysPath = (orgId: string) => `/v1/organizations/${orgId}/api-keys`;
+
+test('a manager issues a second key; both work and only hashes are stored', async () => {
+  const { manager, fabrique } = stack.orgs;
+  const issued = await stack.request('POST', keysPath(fabrique.id), manager.key);
+  expect(issued.status).toBe(201);
+  expect(issued.body.apiKey).toMatch(/^pk_[0-9a-f]{16}_/);
+  expect((await stack.request('GET', '/v1/journeys', issued.body.apiKey)).status).toBe(200);
+  expect((await stack.request('GET', '/v1/journeys', fabrique.key)).status).toBe(200);
+  const rows = await stack.db.apiKey.findMany({ where: { organizationId: fabrique.id } });
+  expect(rows).toHaveLength(2);
+  for (const row of rows) {
+    expect(row.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(row.hash).not.toContain(issued.body.apiKey);
+  }
+});
+
+test('the key list shows ids and dates, never the keys', async () => {
+  const { manager, agency } = stack.orgs;
+  await stack.request('GET', '/v1/journeys', agency.key); // marks a last use
+  const list = await stack.request('GET', keysPath(agency.id), manager.key);
+  expect(list.status).toBe(200);
+  expect(list.text).not.toContain(agency.key);
+  expect(list.body.items[0]).toEqual({
+    keyId: agency.key.split('_')[1],
+    createdAt: expect.any(String),
+    lastUsedAt: expect.any(String),
+    revokedAt: null,
+  });
+});
+
+test('a revoked key stops working at once, and the revocation is audited', async () => {
+  const { manager, agency2 } = stack.orgs;
+  const spare = await stack.request('POST', keysPath(agency2.id), manager.key);
+  expect((await stack.request('GET', '/v1/journeys', spare.body.apiKey)).status).toBe(200);
+  const revoked = await stack.request('DELETE', `${keysPath(agency2.id)}/${spare.body.keyId}`, manager.key);
+  expect(revoked.status).toBe(204);
+  const after = await stack.request('GET', '/v1/journeys', spare.body.apiKey);
+  expect(after.status).toBe(401);
+  // The organisation's other key still works.
+  expect((await stack.request('GET', '/v1/journeys', agency2.key)).status).toBe(200);
+  const audit = await stack.db.auditEntry.findMany({
+    where: { targetId: agency2.id },
+    orderBy: { at: 'asc' },
+  });
+  expect(audit.map((a) => [a.action, (a.details as { keyId: string }).keyId])).toEqual([
+    ['organization.create', agency2.key.split('_')[1]],
+    ['api-key.issue', spare.body.keyId],
+    ['api-key.revoke', spare.body.keyId],
+  ]);
+  expect(audit[2]?.actorId).toBe(manager.id);
+});
+
+test('only managers manage keys; unknown organisations and keys are 404', async () => {
+  const { manager, agency, fabrique } = stack.orgs;
+  expect((await stack.request('POST', keysPath(fabrique.id), fabrique.key)).status).toBe(403);
+  expect((await stack.request('GET', keysPath(agency.id), agency.key)).status).toBe(403);
+  expect((await stack.request('GET', keysPath(agency.id))).status).toBe(401);
+  const nobody = '00000000-0000-4000-8000-000000000000';
+  expect((await stack.request('POST', keysPath(nobody), manager.key)).status).toBe(404);
+  expect((await stack.request('DELETE', `${keysPath(agency.id)}/ffffffffffffffff`, manager.key)).status).toBe(
+    404,
+  );
+  // A key of another organisation cannot be revoked through this one.
+  const other = fabrique.key.split('_')[1];
+  expect((await stack.request('DELETE', `${keysPath(agency.id)}/${other}`, manager.key)).status).toBe(404);
+  expect((await stack.request('GET', '/v1/journeys', fabrique.key)).status).toBe(200);
+});
