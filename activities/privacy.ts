@@ -10,6 +10,7 @@ import type { Prisma } from '../prisma/client';
 import type { ErasePersonalDataInput, ErasureSummary } from '../workflows/activity-types';
 import { DROPOUT_REASONS, REFUSAL_REASONS, SUSPENSION_REASONS, WITHDRAWAL_REASONS } from '../workflows/codes';
 import { ACTIVE_STATUSES } from '../workflows/transitions';
+import { day, followUpJson, instant, timelineJson } from './records';
 
 /** Keys under which free text typed with an action is copied into timeline details. */
 const FREE_TEXT_KEYS = [
@@ -37,9 +38,6 @@ export interface Requester {
 }
 
 const SYSTEM: Requester = { type: 'system', id: null };
-
-const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
-const instant = (d: Date | null) => (d ? d.toISOString() : null);
 
 /** Timeline details without the free text that was copied into them. */
 function withoutFreeText(details: Prisma.JsonValue): Record<string, unknown> | null {
@@ -251,27 +249,8 @@ export async function exportLearnerData(db: Db, learnerId: string) {
         : null,
       endReason: j.endReason,
       nextDeadline: j.nextDeadline ? { at: instant(j.nextDeadline), kind: j.nextDeadlineKind } : null,
-      timeline: j.timeline.map((t) => ({
-        seq: t.seq,
-        at: instant(t.at),
-        action: t.action,
-        fromStatus: t.fromStatus,
-        toStatus: t.toStatus,
-        actor: { type: t.actorType, orgId: t.actorId },
-        details: t.details,
-      })),
-      followUps: j.followUps.map((f) => ({
-        milestone: f.milestone,
-        dueDate: day(f.dueDate),
-        status: f.status,
-        outcome: f.outcome,
-        employer: f.employer,
-        jobTitle: f.jobTitle,
-        contractStart: day(f.contractStart),
-        answeredBy: f.answeredBy,
-        answeredAt: instant(f.answeredAt),
-        surveySentAt: instant(f.surveySentAt),
-      })),
+      timeline: j.timeline.map(timelineJson),
+      followUps: j.followUps.map(followUpJson),
       texts: j.texts.map((t) => ({ id: t.id, fields: t.fields, createdAt: instant(t.createdAt) })),
       notifications: j.notifications.map((n) => ({
         id: n.id,

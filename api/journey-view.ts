@@ -1,4 +1,5 @@
 // A journey as the API shows it, read from the PostgreSQL read model.
+import { day, followUpJson, instant, timelineJson } from '../activities/records';
 import type { Db, Prisma } from '../prisma/client';
 import { allowedActions, type Status } from '../workflows/transitions';
 import type { Caller } from './auth';
@@ -12,9 +13,6 @@ export const journeyInclude = {
 } satisfies Prisma.JourneyInclude;
 
 export type JourneyRow = Prisma.JourneyGetPayload<{ include: typeof journeyInclude }>;
-
-const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
-const instant = (d: Date | null) => (d ? d.toISOString() : null);
 
 /** Which journeys a caller sees: agency its referrals, fabrique those at it, manager all. */
 export function scopeOf(caller: Caller): Prisma.JourneyWhereInput {
@@ -85,33 +83,14 @@ export function toJourneyJson(
     durationMonths: j.durationMonths,
     exit,
     endReason: j.endReason,
-    followUps: j.followUps.map((f) => ({
-      milestone: f.milestone,
-      dueDate: day(f.dueDate),
-      status: f.status,
-      outcome: f.outcome,
-      employer: f.employer,
-      jobTitle: f.jobTitle,
-      contractStart: day(f.contractStart),
-      answeredBy: f.answeredBy,
-      answeredAt: instant(f.answeredAt),
-      surveySentAt: instant(f.surveySentAt),
-    })),
+    followUps: j.followUps.map(followUpJson),
     nextDeadline: j.nextDeadline
       ? { at: j.nextDeadline.toISOString(), kind: j.nextDeadlineKind ?? '' }
       : null,
     allowedActions: allowedActionsFor(caller, j),
     ...(timeline
       ? {
-          timeline: timeline.map((t) => ({
-            seq: t.seq,
-            at: t.at.toISOString(),
-            action: t.action,
-            fromStatus: t.fromStatus,
-            toStatus: t.toStatus,
-            actor: { type: t.actorType, orgId: t.actorId },
-            details: t.details,
-          })),
+          timeline: timeline.map(timelineJson),
         }
       : {}),
   };

@@ -11,26 +11,14 @@ import {
   FollowUpAnswer,
   Journey,
   ListJourneysQuery,
+  LearnerView,
   Organization,
   Problem,
 } from './schemas';
 
 const LearnerExport = z.object({
   exportedAt: z.string(),
-  learner: z.looseObject({
-    id: z.uuid(),
-    firstName: z.string().nullable(),
-    lastName: z.string().nullable(),
-    email: z.string().nullable(),
-    phone: z.string().nullable(),
-    birthDate: z.string().nullable(),
-    postalCode: z.string().nullable(),
-    gender: z.string(),
-    ageBand: z.string(),
-    qpvResident: z.boolean(),
-    diplomaLevel: z.string(),
-    erasedAt: z.string().nullable(),
-  }),
+  learner: LearnerView.extend({ erasedAt: z.string().nullable() }).loose(),
   journeys: z.array(
     z.looseObject({
       id: z.uuid(),
@@ -101,6 +89,51 @@ export function buildOpenApiDocument(serverUrl: string) {
       200: { description: 'Organisations', ...json(z.object({ items: z.array(Organization) })) },
       ...problems(401, 403),
     },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/organizations/{id}/api-keys',
+    summary: 'Issue another API key for an organisation (manager); the key is shown once',
+    security,
+    request: { params: z.object({ id }) },
+    responses: {
+      201: { description: 'Issued', ...json(z.object({ keyId: z.string(), apiKey: z.string() })) },
+      ...problems(401, 403, 404),
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/organizations/{id}/api-keys',
+    summary:
+      "An organisation's key ids with creation, last-use and revocation dates, never the keys (manager)",
+    security,
+    request: { params: z.object({ id }) },
+    responses: {
+      200: {
+        description: 'Keys',
+        ...json(
+          z.object({
+            items: z.array(
+              z.object({
+                keyId: z.string(),
+                createdAt: z.string(),
+                lastUsedAt: z.string().nullable(),
+                revokedAt: z.string().nullable(),
+              }),
+            ),
+          }),
+        ),
+      },
+      ...problems(401, 403, 404),
+    },
+  });
+  registry.registerPath({
+    method: 'delete',
+    path: '/v1/organizations/{id}/api-keys/{keyId}',
+    summary: 'Revoke a key (manager); it stops working at once',
+    security,
+    request: { params: z.object({ id, keyId: z.string() }) },
+    responses: { 204: { description: 'Revoked' }, ...problems(401, 403, 404) },
   });
   registry.registerPath({
     method: 'post',

@@ -159,23 +159,26 @@ export const FollowUpAnswer = z.strictObject({
   contractStart: date.optional().or(z.literal('').transform(() => undefined)),
 });
 
+/** A learner as professionals see them; names and contacts are null once erased. */
+export const LearnerView = z.object({
+  id: uuid,
+  firstName: z.string().nullable(),
+  lastName: z.string().nullable(),
+  email: z.string().nullable(),
+  phone: z.string().nullable(),
+  birthDate: z.string().nullable(),
+  postalCode: z.string().nullable(),
+  gender: z.string(),
+  ageBand: z.string(),
+  qpvResident: z.boolean(),
+  diplomaLevel: z.string(),
+});
+
 export const Journey = z
   .object({
     id: uuid,
     status: Status,
-    learner: z.object({
-      id: uuid,
-      firstName: z.string().nullable(),
-      lastName: z.string().nullable(),
-      email: z.string().nullable(),
-      phone: z.string().nullable(),
-      birthDate: z.string().nullable(),
-      postalCode: z.string().nullable(),
-      gender: z.string(),
-      ageBand: z.string(),
-      qpvResident: z.boolean(),
-      diplomaLevel: z.string(),
-    }),
+    learner: LearnerView,
     fabrique: z.object({ id: uuid, name: z.string() }),
     agency: z.object({ id: uuid, name: z.string() }),
     referrer: z.object({ name: z.string(), email: z.string() }).nullable(),

@@ -23,6 +23,20 @@ async function findToken(db: Db, token: string) {
   return row;
 }
 
+function formFor(
+  row: NonNullable<Awaited<ReturnType<typeof findToken>>>,
+  token: string,
+  error?: string,
+): string {
+  return renderFollowUpForm({
+    firstName: row.followUp.journey.learner.firstName,
+    milestone: row.followUp.milestone as Milestone,
+    fabriqueName: row.followUp.journey.fabrique.name,
+    action: `/v1/follow-ups/${token}`,
+    error,
+  });
+}
+
 function wantsHtml(req: Request): boolean {
   return req.is('application/x-www-form-urlencoded') === 'application/x-www-form-urlencoded';
 }
@@ -56,17 +70,7 @@ export function followUpRoutes(deps: JourneyDeps): Router {
   router.get('/:token', async (req, res) => {
     const row = await findToken(db, req.params.token);
     if (!row) return gone(req, res, true);
-    res
-      .type('html')
-      .set('Cache-Control', 'no-store')
-      .send(
-        renderFollowUpForm({
-          firstName: row.followUp.journey.learner.firstName,
-          milestone: row.followUp.milestone as Milestone,
-          fabriqueName: row.followUp.journey.fabrique.name,
-          action: `/v1/follow-ups/${req.params.token}`,
-        }),
-      );
+    res.type('html').set('Cache-Control', 'no-store').send(formFor(row, req.params.token));
   });
 
   router.post('/:token', async (req, res) => {
@@ -79,15 +83,7 @@ export function followUpRoutes(deps: JourneyDeps): Router {
         res
           .status(422)
           .type('html')
-          .send(
-            renderFollowUpForm({
-              firstName: row.followUp.journey.learner.firstName,
-              milestone: row.followUp.milestone as Milestone,
-              fabriqueName: row.followUp.journey.fabrique.name,
-              action: `/v1/follow-ups/${req.params.token}`,
-              error: 'Merci de choisir votre situation actuelle.',
-            }),
-          );
+          .send(formFor(row, req.params.token, 'Merci de choisir votre situation actuelle.'));
         return;
       }
       throw new Problem(422, 'Unprocessable content', 'The answer is not valid.', {
