@@ -4,6 +4,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { erasePersonalData } from '../activities/privacy';
 import { stateQuery, workflowIdFor } from '../workflows/messages';
+import { recordHistory } from './support/histories';
 import { startStack, today, type TestStack } from './support/stack';
 
 // Follow-ups fall due one and two seconds after the exit instead of 3 and 6 months.
@@ -345,6 +346,7 @@ test('a refused journey erases its learner’s personal data once the retention 
     where: { targetId: j.learner.id, action: 'learner.erase' },
   });
   expect(audit).toMatchObject({ actorType: 'system', details: { reason: 'retention', journeyId: j.id } });
+  await recordHistory(retaining.client, j.id, 'retention-journey');
 });
 
 test('retention leaves a learner’s data alone while one of their journeys is still active', async () => {

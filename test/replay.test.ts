@@ -15,6 +15,7 @@ test('recorded histories cover the ways a journey ends', () => {
       'refused-journey',
       'withdrawn-journey',
       'expired-journey',
+      'retention-journey',
     ]),
   );
 });
