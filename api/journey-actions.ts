@@ -61,6 +61,8 @@ async function startWorkflow(deps: JourneyDeps, input: JourneyInput): Promise<vo
     await deps.temporal.workflow.start('learnerJourney', {
       taskQueue: deps.taskQueue,
       workflowId: workflowIdFor(input.journeyId),
+      // A journey runs once: replaying a referral after it ended must not start it again.
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
       args: [input],
     });
   } catch (err) {

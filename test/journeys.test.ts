@@ -16,7 +16,14 @@ const personal: string[] = [];
 beforeAll(async () => {
   [stack, expiring] = await Promise.all([
     startStack({ policy: FAST_FOLLOW_UPS }),
-    startStack({ policy: { decisionReminders: [], decisionEscalation: 'PT1S', decisionExpiry: 'PT2S' } }),
+    startStack({
+      policy: {
+        decisionReminders: [],
+        decisionEscalation: 'PT1S',
+        decisionExpiry: 'PT2S',
+        retentionAfterClose: 'PT1S',
+      },
+    }),
   ]);
 });
 afterAll(async () => {
@@ -262,6 +269,23 @@ test('the same Idempotency-Key twice gives one journey; with another body it is 
   expect(clash.status).toBe(422);
   expect(await stack.db.learner.count({ where: { email: body.learner.email } })).toBe(1);
   personal.push(body.learner.firstName, body.learner.lastName, body.learner.email);
+});
+
+test('replaying a referral after its journey ended returns it and does not start it again', async () => {
+  const body = { learner: expiring.learner(), fabriqueId: expiring.orgs.fabrique.id };
+  const headers = { 'Idempotency-Key': `late-replay-${Date.now()}` };
+  const first = await expiring.request('POST', '/v1/journeys', expiring.orgs.agency.key, body, headers);
+  expect(first.status).toBe(201);
+  const handle = expiring.client.workflow.getHandle(`journey-${first.body.id}`);
+  await handle.result(); // expired, then erased after the retention period
+  const { runId } = await handle.describe();
+  const replay = await expiring.request('POST', '/v1/journeys', expiring.orgs.agency.key, body, headers);
+  expect(replay.status).toBe(200);
+  expect(replay.body.id).toBe(first.body.id);
+  expect(replay.body.status).toBe('expired');
+  const after = await handle.describe();
+  expect(after.runId).toBe(runId);
+  expect(after.status.name).toBe('COMPLETED');
 });
 
 test('restarting the worker in the middle of a journey loses nothing: the journey goes on and finishes', async () => {
