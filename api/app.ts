@@ -65,7 +65,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/v1/follow-ups', followUpLimit(limits), followUpRoutes(journeyDeps));
 
   const v1 = express.Router();
-  v1.use(authFailureLimit(limits), authenticate(deps.db, deps.adminApiKey));
+  v1.use(authenticate(deps.db, deps.adminApiKey), authFailureLimit(limits));
   v1.use('/organizations', organizationRoutes(deps.db));
   v1.use('/organizations', apiKeyRoutes(deps.db));
   v1.use('/journeys', journeyRoutes(journeyDeps));
@@ -74,8 +74,8 @@ export function createApp(deps: AppDeps): Express {
   if (deps.encryption) {
     app.use(
       '/codec',
-      authFailureLimit(limits),
       authenticate(deps.db, deps.adminApiKey),
+      authFailureLimit(limits),
       codecRoutes(deps.encryption),
     );
   }

@@ -1,7 +1,7 @@
 // Abuse limits: failed authentications and the public follow-up routes are
 // rate limited per client address; CORS stays closed unless origins are listed.
 import cors from 'cors';
-import type { RequestHandler } from 'express';
+import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { Problem, sendProblem } from './problem';
 
@@ -26,17 +26,23 @@ function tooMany(detail: string): RequestHandler {
   return (_req, res) => sendProblem(res, new Problem(429, 'Too many requests', detail));
 }
 
-/** Counts only the requests that failed authentication. */
-export function authFailureLimit(limits: Limits): RequestHandler {
-  return rateLimit({
+/**
+ * Counts the requests that failed authentication, and answers 429 instead of
+ * 401 once an address has failed too often. It goes after `authenticate` and
+ * sees only its 401s: a valid key from the same address is never held back.
+ */
+export function authFailureLimit(limits: Limits): ErrorRequestHandler {
+  const limiter = rateLimit({
     windowMs: limits.windowMs,
     limit: limits.authFailures,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    skipSuccessfulRequests: true,
-    requestWasSuccessful: (_req, res) => res.statusCode !== 401,
     handler: tooMany('Too many failed authentications from this address; try again later.'),
   });
+  return (err: unknown, req, res, next) => {
+    if (!(err instanceof Problem && err.status === 401)) return next(err);
+    void limiter(req, res, (failure?: unknown) => next(failure ?? err));
+  };
 }
 
 export function followUpLimit(limits: Limits): RequestHandler {

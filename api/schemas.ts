@@ -17,7 +17,16 @@ import { ACTIONS, STATUSES, type ActionName } from '../workflows/transitions';
 extendZodWithOpenApi(z);
 
 const enumOf = <C extends string>(list: { codes: readonly C[] }) => z.enum(list.codes as [C, ...C[]]);
-const text = (max: number) => z.string().trim().min(1).max(max);
+// PostgreSQL stores neither NUL nor unpaired surrogates (in text or jsonb):
+// such free text is refused here rather than failing at the database.
+const STORABLE = /^(?:[^\p{Cc}\p{Cs}]|[\t\n\r])*$/u;
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((s) => STORABLE.test(s), 'control characters or unpaired surrogates are not allowed');
 const date = z.iso.date().openapi({ example: '2027-01-15' });
 const dateTime = z.iso.datetime({ offset: true }).openapi({ example: '2027-01-10T14:00:00+01:00' });
 const uuid = z.uuid();
