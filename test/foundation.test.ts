@@ -57,7 +57,14 @@ async function readyz(app: ReturnType<typeof createApp>) {
   const { port } = server.address() as { port: number };
   try {
     const res = await fetch(`http://127.0.0.1:${port}/readyz`);
-    return { status: res.status, body: (await res.json()) as { down: string[]; detail: string } };
+    return {
+      status: res.status,
+      body: (await res.json()) as {
+        down: string[];
+        detail: string;
+        checks: Record<string, { status: string; error?: string }>;
+      },
+    };
   } finally {
     server.close();
     await closeApp(app);
@@ -83,6 +90,7 @@ test('readiness answers 503 naming Temporal once the Temporal server is stopped'
     expect(res.status).toBe(503);
     expect(res.body.down).toEqual(['temporal']);
     expect(res.body.detail).toMatch(/Temporal/);
+    expect(res.body.checks.temporal?.error).toMatch(/\w{4,}/);
   } finally {
     await server.stop();
     await client.connection.close();
@@ -105,6 +113,7 @@ test('readiness answers 503 naming the database when PostgreSQL does not answer'
     expect(res.status).toBe(503);
     expect(res.body.down).toEqual(['database']);
     expect(res.body.detail).toMatch(/PostgreSQL/);
+    expect(res.body.checks.database?.error).toMatch(/\w{4,}/);
   } finally {
     await db.$disconnect();
   }

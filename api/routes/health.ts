@@ -41,7 +41,9 @@ export function healthRoutes(db: Db, temporal: Client): { router: Router; close:
         await withTimeout(probe(), 3000);
         return { status: 'up' as const };
       } catch (err) {
-        return { status: 'down' as const, error: (err as Error).message.split('\n')[0] };
+        const e = err as Error & { code?: string };
+        const line = e.message.split('\n').find((l) => l.trim()) ?? e.code ?? e.name;
+        return { status: 'down' as const, error: line.trim() };
       }
     };
     const [database, temporalCheck] = await Promise.all([
