@@ -10,7 +10,7 @@ import type { Prisma } from '../prisma/client';
 import type { ErasePersonalDataInput, ErasureSummary } from '../workflows/activity-types';
 import { DROPOUT_REASONS, REFUSAL_REASONS, SUSPENSION_REASONS, WITHDRAWAL_REASONS } from '../workflows/codes';
 import { ACTIVE_STATUSES } from '../workflows/transitions';
-import { day, followUpJson, instant, timelineJson } from './records';
+import { day, followUpJson, instant, journeyDatesJson, timelineJson } from './records';
 
 /** Keys under which free text typed with an action is copied into timeline details. */
 const FREE_TEXT_KEYS = [
@@ -232,17 +232,7 @@ export async function exportLearnerData(db: Db, learnerId: string) {
       referrer: j.referrerName || j.referrerEmail ? { name: j.referrerName, email: j.referrerEmail } : null,
       trainingTitle: j.trainingTitle,
       note: j.note,
-      dates: {
-        referredAt: instant(j.referredAt),
-        interviewAt: instant(j.interviewAt),
-        decidedAt: instant(j.decidedAt),
-        plannedStartDate: day(j.plannedStartDate),
-        startDate: day(j.startDate),
-        plannedEndDate: day(j.plannedEndDate),
-        suspendedFrom: day(j.suspendedFrom),
-        exitDate: day(j.exitDate),
-        closedAt: instant(j.closedAt),
-      },
+      dates: journeyDatesJson(j),
       durationMonths: j.durationMonths,
       exit: j.exitKind
         ? { kind: j.exitKind, reason: j.exitReason, certified: j.certified, certification: j.certification }

@@ -5,6 +5,21 @@ import type { Prisma } from '../prisma/client';
 export const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
 export const instant = (d: Date | null) => (d ? d.toISOString() : null);
 
+/** The key dates of a journey row. */
+export function journeyDatesJson(j: Prisma.JourneyGetPayload<object>) {
+  return {
+    referredAt: instant(j.referredAt),
+    interviewAt: instant(j.interviewAt),
+    decidedAt: instant(j.decidedAt),
+    plannedStartDate: day(j.plannedStartDate),
+    startDate: day(j.startDate),
+    plannedEndDate: day(j.plannedEndDate),
+    suspendedFrom: day(j.suspendedFrom),
+    exitDate: day(j.exitDate),
+    closedAt: instant(j.closedAt),
+  };
+}
+
 export function followUpJson(f: Prisma.FollowUpGetPayload<object>) {
   return {
     milestone: f.milestone,

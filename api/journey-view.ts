@@ -1,5 +1,5 @@
 // A journey as the API shows it, read from the PostgreSQL read model.
-import { day, followUpJson, instant, timelineJson } from '../activities/records';
+import { day, followUpJson, journeyDatesJson, timelineJson } from '../activities/records';
 import type { Db, Prisma } from '../prisma/client';
 import { allowedActions, type Status } from '../workflows/transitions';
 import type { Caller } from './auth';
@@ -70,16 +70,7 @@ export function toJourneyJson(
     referrer: j.referrerName && j.referrerEmail ? { name: j.referrerName, email: j.referrerEmail } : null,
     trainingTitle: j.trainingTitle,
     note: j.note,
-    dates: {
-      referredAt: instant(j.referredAt),
-      interviewAt: instant(j.interviewAt),
-      decidedAt: instant(j.decidedAt),
-      plannedStartDate: day(j.plannedStartDate),
-      startDate: day(j.startDate),
-      plannedEndDate: day(j.plannedEndDate),
-      suspendedFrom: day(j.suspendedFrom),
-      closedAt: instant(j.closedAt),
-    },
+    dates: journeyDatesJson(j),
     durationMonths: j.durationMonths,
     exit,
     endReason: j.endReason,
