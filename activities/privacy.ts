@@ -7,21 +7,11 @@
 // to an erased learner are skipped, since no address is left.
 import type { Db } from '../prisma/client';
 import type { Prisma } from '../prisma/client';
+import { FREE_TEXT_FIELDS } from '../workflows/actions';
 import type { ErasePersonalDataInput, ErasureSummary } from '../workflows/activity-types';
 import { DROPOUT_REASONS, REFUSAL_REASONS, SUSPENSION_REASONS, WITHDRAWAL_REASONS } from '../workflows/codes';
 import { ACTIVE_STATUSES } from '../workflows/transitions';
 import { day, followUpJson, instant, journeyDatesJson, timelineJson } from './records';
-
-/** Keys under which free text typed with an action is copied into timeline details. */
-const FREE_TEXT_KEYS = [
-  'note',
-  'message',
-  'reason',
-  'trainingTitle',
-  'certification',
-  'employer',
-  'jobTitle',
-];
 
 /** A `reason` that is one of these is a code the workflow recorded, not free text. */
 const REASON_CODES = new Set<string>([
@@ -46,7 +36,7 @@ function withoutFreeText(details: Prisma.JsonValue): Record<string, unknown> | n
   let changed = false;
   for (const [key, value] of Object.entries(details)) {
     const isText =
-      FREE_TEXT_KEYS.includes(key) &&
+      (FREE_TEXT_FIELDS as readonly string[]).includes(key) &&
       !(key === 'reason' && typeof value === 'string' && REASON_CODES.has(value));
     if (isText) changed = true;
     else kept[key] = value;

@@ -10,14 +10,14 @@ import {
 } from '@temporalio/client';
 import type { Db } from '../prisma/client';
 import type { ActionRequest } from '../workflows/actions';
-import { REFUSAL_TYPES } from '../workflows/actions';
+import { CODED_REASON_ACTIONS, FREE_TEXT_FIELDS, REFUSAL_TYPES } from '../workflows/actions';
 import { ageBand } from '../workflows/codes';
 import type { JourneyInput } from '../workflows/journey-state';
 import { actionUpdates, workflowIdFor } from '../workflows/messages';
 import type { TimingPolicy } from '../workflows/policy';
 import type { ActionName, Actor } from '../workflows/transitions';
 import { conflict, forbidden, unavailable, unprocessable, Problem } from './problem';
-import { CODED_REASON_ACTIONS, FREE_TEXT_FIELDS, type CreateJourney } from './schemas';
+import type { CreateJourney } from './schemas';
 import type { z } from 'zod';
 
 export interface JourneyDeps {

@@ -121,25 +121,6 @@ export const ACTION_BODIES = {
   close: z.strictObject({ reason: text(500) }),
 } satisfies Record<ActionName, z.ZodType>;
 
-/** Fields of action bodies that are free text, stored apart from the workflow. */
-export const FREE_TEXT_FIELDS = [
-  'note',
-  'message',
-  'trainingTitle',
-  'certification',
-  'reason',
-  'employer',
-  'jobTitle',
-] as const;
-
-/** `reason` is a code for these actions, free text for the others. */
-export const CODED_REASON_ACTIONS: readonly ActionName[] = [
-  'refuse',
-  'withdraw',
-  'suspend',
-  'record-dropout',
-];
-
 export const ActionNameParam = z.enum(ACTIONS);
 export const Status = z.enum(STATUSES);
 

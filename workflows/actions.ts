@@ -50,3 +50,22 @@ export const REFUSAL_TYPES = {
   /** The payload breaks a rule: dates out of order, milestone not due… (422). */
   invalid: 'ActionInvalid',
 } as const;
+
+/** Fields of action bodies that are free text, stored apart from the workflow. */
+export const FREE_TEXT_FIELDS = [
+  'note',
+  'message',
+  'trainingTitle',
+  'certification',
+  'reason',
+  'employer',
+  'jobTitle',
+] as const;
+
+/** `reason` is a code for these actions, free text for the others. */
+export const CODED_REASON_ACTIONS: readonly ActionName[] = [
+  'refuse',
+  'withdraw',
+  'suspend',
+  'record-dropout',
+];
