@@ -288,6 +288,23 @@ test('replaying a referral after its journey ended returns it and does not start
   expect(after.status.name).toBe('COMPLETED');
 });
 
+test('two decisions sent at the same moment: one wins, the other is refused and leaves no trace', async () => {
+  const j = await refer(stack);
+  const { fabrique } = stack.orgs;
+  const [admit, refuse] = await Promise.all([
+    stack.act(j.id, 'admit', fabrique.key, { startDate: today(10), durationMonths: 6 }),
+    stack.act(j.id, 'refuse', fabrique.key, { reason: 'session_full', shareWithLearner: true }),
+  ]);
+  expect([admit.status, refuse.status].sort()).toEqual([200, 409]);
+  const winner = admit.status === 200 ? 'admit' : 'refuse';
+  const now = await stack.journey(j.id);
+  expect(now.status).toBe(winner === 'admit' ? 'admitted' : 'refused');
+  expect(now.timeline.map((t: { action: string }) => t.action)).toEqual(['refer', winner]);
+  const loser = winner === 'admit' ? 'refused' : 'admitted';
+  await stack.inbox.waitFor(j.id, `${winner === 'admit' ? 'admitted' : 'refused'}.agency`);
+  expect(stack.inbox.of(j.id, `${loser}.agency`)).toHaveLength(0);
+});
+
 test('restarting the worker in the middle of a journey loses nothing: the journey goes on and finishes', async () => {
   const j = await refer(stack);
   const { fabrique } = stack.orgs;
