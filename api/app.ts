@@ -15,6 +15,7 @@ import { codecRoutes } from './routes/codec';
 import { followUpRoutes } from './routes/follow-ups';
 import { healthRoutes } from './routes/health';
 import { journeyRoutes } from './routes/journeys';
+import { statsRoutes } from './routes/stats';
 import { learnerRoutes } from './routes/learners';
 import { apiKeyRoutes, organizationRoutes } from './routes/organizations';
 
@@ -28,6 +29,8 @@ export interface AppDeps {
   limits?: Partial<Limits>;
   /** Payload encryption keys: enables the codec endpoint for the Temporal Web UI. */
   encryption?: EncryptionKeys;
+  /** Learners started the network aims for (STATS_TARGET); 10,000 by default. */
+  startedTarget?: number;
   log?: (message: string) => void;
 }
 
@@ -69,6 +72,7 @@ export function createApp(deps: AppDeps): Express {
   v1.use('/organizations', organizationRoutes(deps.db));
   v1.use('/organizations', apiKeyRoutes(deps.db));
   v1.use('/journeys', journeyRoutes(journeyDeps));
+  v1.use('/stats', statsRoutes(deps.db, deps.startedTarget ?? 10_000));
   v1.use('/learners', learnerRoutes(deps.db));
   app.use('/v1', v1);
   if (deps.encryption) {

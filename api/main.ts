@@ -15,6 +15,7 @@ async function main(): Promise<void> {
     policy: config.policy,
     publicBaseUrl: config.publicBaseUrl,
     adminApiKey: config.adminApiKey,
+    startedTarget: config.startedTarget,
     limits: { corsOrigins: config.corsOrigins },
     encryption: config.encryption,
   });

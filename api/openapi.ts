@@ -1,8 +1,8 @@
 // The OpenAPI 3.1 document, generated from the zod schemas that validate requests.
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { ACTIONS } from '../workflows/transitions';
-import { TRANSITIONS } from '../workflows/transitions';
+import { ACTIONS, TRANSITIONS } from '../workflows/transitions';
+import { StatsQuery } from './routes/stats';
 import {
   ACTION_BODIES,
   CreatedOrganization,
@@ -230,6 +230,23 @@ export function buildOpenApiDocument(serverUrl: string) {
       },
     },
     responses: { 200: { description: 'Recorded' }, ...problems(404, 409, 422) },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/stats',
+    summary:
+      'Indicators (manager: all; fabrique: its own): counts by status, admission rate, who started, ' +
+      'completion, certification and dropout, positive exits at 3 and 6 months with the response rate, ' +
+      'median days to decision, average training length, progress toward the target; groupBy cuts them',
+    security,
+    request: { query: StatsQuery },
+    responses: {
+      200: {
+        description: 'Indicators; rates are shares from 0 to 1, null when there is nothing to divide by',
+        ...json(z.looseObject({})),
+      },
+      ...problems(401, 403, 422),
+    },
   });
   registry.registerPath({
     method: 'get',

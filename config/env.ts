@@ -26,6 +26,8 @@ export interface Config {
   /** Where follow-up links in emails point to. */
   publicBaseUrl: string;
   adminApiKey?: string;
+  /** Learners started the network aims for, shown by /v1/stats. */
+  startedTarget: number;
   /** Origins allowed by CORS (CORS_ORIGINS, comma-separated); none by default. */
   corsOrigins: string[];
   /** Temporal payload encryption keys; none means payloads are not encrypted. */
@@ -61,6 +63,14 @@ export function loadPolicy(value: string | undefined): TimingPolicy {
 
 const portSchema = z.coerce.number().int().min(0).max(65535);
 
+function positiveInt(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new Error(`${name} must be a positive whole number, got ${value}`);
+  return n;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = portSchema.safeParse(env.PORT ?? DEFAULTS.port);
   if (!port.success) throw new Error(`PORT must be a port number, got ${env.PORT}`);
@@ -81,6 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: env.MAIL_FROM || DEFAULTS.mailFrom,
     publicBaseUrl,
     adminApiKey: env.ADMIN_API_KEY || undefined,
+    startedTarget: positiveInt('STATS_TARGET', env.STATS_TARGET, 10_000),
     corsOrigins: (env.CORS_ORIGINS ?? '')
       .split(',')
       .map((o) => o.trim())

@@ -22,6 +22,7 @@ import {
   journeyAction,
   learners,
   listJourneys,
+  stats,
   organizations,
   publicAndUnknown,
   readJourney,
@@ -202,6 +203,7 @@ describe('random requests', () => {
   const families = [
     ['referrals', createJourney, 150],
     ['journey lists', listJourneys, 150],
+    ['indicators', stats, 60],
     ['journey reads', readJourney, 75],
     ['journey actions', journeyAction, 300],
     ['actions the status refuses, with valid bodies', refusedByStatus, 40],
@@ -209,7 +211,7 @@ describe('random requests', () => {
     ['learner rights', learners, 60],
     ['follow-up links', followUps, 150],
     ['codec', codec, 60],
-    ['documents, probes and unknown routes', publicAndUnknown, 190],
+    ['documents, probes and unknown routes', publicAndUnknown, 130],
   ] as const;
 
   test.each(families)(

@@ -4,8 +4,6 @@
 // test/authorization.test.ts walks every cell against the real stack and
 // checks that no route of the OpenAPI document is missing.
 //
-// There is no GET /v1/stats yet: add its rows (manager: all; fabrique: its
-// own) with the route, and the completeness test will insist on them.
 import { ACTIONS, TRANSITIONS, type ActionName, type Role, type Status } from '../../workflows/transitions';
 
 /** Who calls: no key, a key of each organisation type, or the bootstrap ADMIN_API_KEY. */
@@ -187,6 +185,8 @@ const ROUTES: readonly RouteRows[] = [
   // The Temporal Web UI's codec: managers only, mounted only with payload encryption.
   { method: 'POST', path: '/codec/encode', scope: 'none', expect: only(200, 'manager', 'admin') },
   { method: 'POST', path: '/codec/decode', scope: 'none', expect: only(200, 'manager', 'admin') },
+  // Fabriques see their own indicators only; agencies none.
+  { method: 'GET', path: '/v1/stats', scope: 'none', expect: only(200, 'fabrique', 'manager', 'admin') },
   { method: 'GET', path: '/openapi.json', scope: 'none', expect: anyone(200) },
   { method: 'GET', path: '/docs', scope: 'none', expect: anyone(200) },
   { method: 'GET', path: '/healthz', scope: 'none', expect: anyone(200) },

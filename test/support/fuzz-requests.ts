@@ -14,6 +14,7 @@ export interface Target {
   route:
     | 'create-journey'
     | 'list-journeys'
+    | 'stats'
     | 'journey'
     | 'action'
     | 'create-organization'

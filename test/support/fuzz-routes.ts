@@ -90,12 +90,17 @@ const pairs = (keys: fc.Arbitrary<string>, maxLength: number) =>
     .array(fc.tuple(keys, queryValue), { maxLength })
     .map((kv) => kv.map(([k, v]) => `${segment(k)}=${segment(String(v))}`).join('&'));
 
-export const listJourneys: Family = (ctx) => {
+/** GET requests on a list route, with query strings of its own keys, junk keys and broken syntax. */
+function queryFamily(
+  ctx: FuzzContext,
+  path: string,
+  route: 'list-journeys' | 'stats',
+  keys: readonly string[],
+) {
   const key = fc.oneof(
-    // prettier-ignore
-    { weight: 4, arbitrary: fc.constantFrom('status', 'fabriqueId', 'agencyId', 'qpvResident', 'gender', 'from', 'to', 'cursor', 'limit') },
+    { weight: 4, arbitrary: fc.constantFrom(...keys) },
     { weight: 1, arbitrary: junkKey },
-    { weight: 1, arbitrary: fc.constantFrom('status[]', 'limit[0]', 'cursor[a]', '__proto__[x]') },
+    { weight: 1, arbitrary: fc.constantFrom(`${keys[0]}[]`, 'limit[0]', 'cursor[a]', '__proto__[x]') },
   );
   const query = fc.oneof(
     pairs(key, 6),
@@ -114,13 +119,17 @@ export const listJourneys: Family = (ctx) => {
   return request(
     ctx,
     methodFor('GET'),
-    query.map((q) => ({
-      path: `/v1/journeys?${q.slice(0, 6000)}`,
-      target: { route: 'list-journeys' as const },
-    })),
+    query.map((q) => ({ path: `${path}?${q.slice(0, 6000)}`, target: { route } })),
     fc.constant(undefined),
   );
-};
+}
+
+export const listJourneys: Family = (ctx) =>
+  // prettier-ignore
+  queryFamily(ctx, '/v1/journeys', 'list-journeys', ['status', 'fabriqueId', 'agencyId', 'qpvResident', 'gender', 'from', 'to', 'cursor', 'limit']);
+
+export const stats: Family = (ctx) =>
+  queryFamily(ctx, '/v1/stats', 'stats', ['groupBy', 'from', 'to', 'fabriqueId', 'region']);
 
 const journeyPath = (ctx: FuzzContext) =>
   fc.oneof(
