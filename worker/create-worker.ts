@@ -21,13 +21,16 @@ export interface JourneyWorkerOptions extends ActivityDeps {
 }
 
 /** The bundle to use: WORKFLOW_BUNDLE, or dist/ in production, or none (bundle at start). */
-export function bundlePathFromEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function bundlePathFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  built: string = DEFAULT_BUNDLE_PATH,
+): string | undefined {
   if (env.WORKFLOW_BUNDLE) return env.WORKFLOW_BUNDLE;
   if (env.NODE_ENV === 'production') {
-    if (!existsSync(DEFAULT_BUNDLE_PATH)) {
+    if (!existsSync(built)) {
       throw new Error(`NODE_ENV=production needs a prebuilt workflow bundle; run \`npm run build\` first.`);
     }
-    return DEFAULT_BUNDLE_PATH;
+    return built;
   }
   return undefined;
 }

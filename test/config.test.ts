@@ -1,0 +1,88 @@
+// Configuration from the environment: what a mistake in it says.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { encryptionKeysFromEnv } from '../config/codec';
+import { loadConfig, loadPolicy } from '../config/env';
+import { bundlePathFromEnv } from '../worker/create-worker';
+import { DEFAULT_POLICY, addDuration } from '../workflows/policy';
+
+describe('JOURNEY_POLICY', () => {
+  test('unset, journeys get the policy of DESIGN.md', () => {
+    expect(loadPolicy(undefined)).toEqual(DEFAULT_POLICY);
+  });
+
+  test('a JSON object overrides some keys and keeps the others', () => {
+    const policy = loadPolicy('{"decisionExpiry": "P45D", "followUpOffsets": {"3m": "P2M", "6m": "P4M"}}');
+    expect(policy.decisionExpiry).toBe('P45D');
+    expect(policy.followUpOffsets).toEqual({ '3m': 'P2M', '6m': 'P4M' });
+    expect(policy.waitlistExpiry).toBe(DEFAULT_POLICY.waitlistExpiry);
+  });
+
+  test('a path to a JSON file works the same', () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'policy-')), 'policy.json');
+    writeFileSync(file, JSON.stringify({ decisionReminders: ['P3D'] }));
+    expect(loadPolicy(file).decisionReminders).toEqual(['P3D']);
+  });
+
+  test('a mistake names the key and the expected form', () => {
+    expect(() => loadPolicy('{"decisionExpiry": "60 days"}')).toThrow(
+      /decisionExpiry must be an ISO 8601 duration/,
+    );
+    expect(() => loadPolicy('{"decisionExpiri": "P60D"}')).toThrow(
+      /unknown timing policy key "decisionExpiri"/,
+    );
+    expect(() => loadPolicy('{"decisionExpiry": ')).toThrow(/JOURNEY_POLICY is not valid JSON/);
+  });
+
+  test('months are calendar months: 31 January plus one month is the end of February', () => {
+    expect(addDuration(new Date('2027-01-31T00:00:00Z'), 'P1M').toISOString()).toBe(
+      '2027-02-28T00:00:00.000Z',
+    );
+    expect(addDuration(new Date('2027-03-15T00:00:00Z'), 'P3M').toISOString()).toBe(
+      '2027-06-15T00:00:00.000Z',
+    );
+  });
+});
+
+describe('the rest of the environment', () => {
+  test('with nothing set, Parcours runs on local defaults', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.databaseUrl).toMatch(/^postgresql:\/\/.*127\.0\.0\.1:5432\/parcours$/);
+    expect(config.temporal).toMatchObject({ address: '127.0.0.1:7233', taskQueue: 'learner-journeys' });
+    expect(config.smtpUrl).toBeUndefined();
+    expect(config.encryption).toBeUndefined();
+    expect(config.corsOrigins).toEqual([]);
+    expect(config.publicBaseUrl).toBe('http://localhost:3000');
+  });
+
+  test('a bad port or target is refused with its name', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadConfig({ STATS_TARGET: '-3' })).toThrow(/STATS_TARGET/);
+  });
+
+  test('encryption keys must be 32 bytes, and the current one must be listed', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    const keys = encryptionKeysFromEnv({
+      PAYLOAD_ENCRYPTION_KEYS: `old:${key},new:${key}`,
+      PAYLOAD_ENCRYPTION_KEY_ID: 'new',
+    });
+    expect(keys?.currentId).toBe('new');
+    expect([...(keys?.keys.keys() ?? [])]).toEqual(['old', 'new']);
+    expect(() => encryptionKeysFromEnv({ PAYLOAD_ENCRYPTION_KEYS: 'k1:c2hvcnQ=' })).toThrow(/32 bytes/);
+    expect(() =>
+      encryptionKeysFromEnv({ PAYLOAD_ENCRYPTION_KEYS: `k1:${key}`, PAYLOAD_ENCRYPTION_KEY_ID: 'k2' }),
+    ).toThrow(/k2 is not among/);
+  });
+
+  test('a production worker refuses to start without the prebuilt workflow bundle', () => {
+    expect(bundlePathFromEnv({ WORKFLOW_BUNDLE: '/somewhere/bundle.js' })).toBe('/somewhere/bundle.js');
+    expect(bundlePathFromEnv({})).toBeUndefined();
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'bundle-'));
+    const built = path.join(dir, 'workflow-bundle.js');
+    expect(() => bundlePathFromEnv({ NODE_ENV: 'production' }, built)).toThrow(/npm run build/);
+    writeFileSync(built, '// bundle');
+    expect(bundlePathFromEnv({ NODE_ENV: 'production' }, built)).toBe(built);
+  });
+});
