@@ -25,6 +25,8 @@ export async function issueKey(db: Db, organizationId: string): Promise<IssuedKe
   return { keyId, apiKey };
 }
 
+/** A key id as issued: 16 hex digits. */
+export const KEY_ID = /^[0-9a-f]{16}$/;
 const KEY_SHAPE = /^pk_([0-9a-f]{16})_[A-Za-z0-9_-]{32}$/;
 
 /** The organisation a key belongs to, or null for an unknown, malformed or revoked key. */

@@ -73,6 +73,11 @@ test('only managers manage keys; unknown organisations and keys are 404', async 
   expect((await stack.request('DELETE', `${keysPath(agency.id)}/ffffffffffffffff`, manager.key)).status).toBe(
     404,
   );
+  // Ids the database could not even compare (a NUL byte) are just unknown.
+  for (const junk of ['%00', 'a%00b', `${'f'.repeat(15)}%00`]) {
+    const res = await stack.request('DELETE', `${keysPath(agency.id)}/${junk}`, manager.key);
+    expect([res.status, res.body.title]).toEqual([404, 'Not found']);
+  }
   // A key of another organisation cannot be revoked through this one.
   const other = fabrique.key.split('_')[1];
   expect((await stack.request('DELETE', `${keysPath(agency.id)}/${other}`, manager.key)).status).toBe(404);

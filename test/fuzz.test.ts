@@ -33,6 +33,7 @@ import { mayWrite } from './support/may-write';
 import { startStack, type TestStack } from './support/stack';
 
 const BATCH = 8;
+const FUZZ_SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** A database of our own next to the test database, created and migrated from nothing. */
@@ -230,7 +231,8 @@ describe('random requests', () => {
             },
           ),
           // A failure names its request; shrinking it would only cost time.
-          { numRuns: runs, endOnFailure: true },
+          // FUZZ_SEED replays the seed a failure printed (with its family's name as `-t`).
+          { numRuns: runs, endOnFailure: true, ...(FUZZ_SEED === undefined ? {} : { seed: FUZZ_SEED }) },
         );
       } finally {
         fuzzMs += Date.now() - started;

@@ -2,12 +2,12 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../prisma/client';
-import { issueKey } from '../api-keys';
+import { KEY_ID, issueKey } from '../api-keys';
 import { caller, requireAdmin, requireRole } from '../auth';
 import { notFound, parseInput } from '../problem';
+import { CreateOrganization } from '../schemas';
 
 const OrgId = z.uuid();
-import { CreateOrganization } from '../schemas';
 
 type OrgRow = Awaited<ReturnType<Db['organization']['findFirstOrThrow']>>;
 
@@ -108,7 +108,10 @@ export function apiKeyRoutes(db: Db): Router {
   router.delete('/:id/api-keys/:keyId', async (req, res) => {
     const org = await organization(String(req.params.id));
     const keyId = String(req.params.keyId);
-    const key = await db.apiKey.findFirst({ where: { id: keyId, organizationId: org.id } });
+    // Only a well-formed id reaches the database: a NUL byte there is a server error.
+    const key = KEY_ID.test(keyId)
+      ? await db.apiKey.findFirst({ where: { id: keyId, organizationId: org.id } })
+      : null;
     if (!key) throw notFound(`No key ${keyId} for this organisation.`);
     if (!key.revokedAt) {
       await db.apiKey.update({ where: { id: key.id }, data: { revokedAt: new Date() } });
