@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { encryptionKeysFromEnv } from '../config/codec';
 import { loadConfig, loadPolicy } from '../config/env';
+import { ensureDatabase } from '../scripts/lib/database.mjs';
+import { freePort } from '../scripts/lib/temporal.mjs';
 import { bundlePathFromEnv } from '../worker/create-worker';
 import { DEFAULT_POLICY, addDuration } from '../workflows/policy';
 
@@ -84,5 +86,25 @@ describe('the rest of the environment', () => {
     expect(() => bundlePathFromEnv({ NODE_ENV: 'production' }, built)).toThrow(/npm run build/);
     writeFileSync(built, '// bundle');
     expect(bundlePathFromEnv({ NODE_ENV: 'production' }, built)).toBe(built);
+  });
+});
+
+describe('PostgreSQL provisioning', () => {
+  const local = (user: string, port: number, db = 'parcours_never_created') =>
+    `postgresql://${user}@127.0.0.1:${port}/${db}`;
+  const port = Number(new URL(process.env.DATABASE_URL as string).port || 5432);
+
+  test('nothing listening: says PostgreSQL does not answer, and where', async () => {
+    const nowhere = await freePort();
+    await expect(ensureDatabase(local('postgres', nowhere))).rejects.toThrow(
+      `PostgreSQL does not answer at 127.0.0.1:${nowhere}/parcours_never_created`,
+    );
+  });
+
+  test('a server that refuses the user: says so, naming the user, not that nothing answers', async () => {
+    const error = await ensureDatabase(local('no_such_role_here', port)).catch((err: Error) => err);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(/refused the login of no_such_role_here \(28/);
+    expect((error as Error).message).toMatch(/DATABASE_URL/);
   });
 });

@@ -23,6 +23,15 @@ export async function ensureDatabase(url, { recreate = false } = {}) {
   try {
     await client.connect();
   } catch (err) {
+    // SQLSTATE class 28: the server answered but refused the login.
+    if (typeof err.code === 'string' && err.code.startsWith('28')) {
+      const user = decodeURIComponent(target.username) || process.env.PGUSER || 'the current user';
+      throw new Error(
+        `PostgreSQL at ${describe(url)} refused the login of ${user} (${err.code}: ${err.message}).\n` +
+          `  Put a user and password it accepts in DATABASE_URL, e.g. postgresql://postgres:secret@127.0.0.1:5432/parcours.`,
+        { cause: err },
+      );
+    }
     throw new Error(
       `PostgreSQL does not answer at ${describe(url)} (${err.code || err.message}).\n` +
         `  Start it (on Debian: pg_ctlcluster <version> main start) or set DATABASE_URL to a reachable server.`,

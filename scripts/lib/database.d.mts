@@ -1,0 +1,3 @@
+export const DEFAULT_DATABASE_URL: string;
+export function databaseUrlFromEnv(defaultUrl?: string): string;
+export function ensureDatabase(url: string, options?: { recreate?: boolean }): Promise<{ created: boolean }>;
