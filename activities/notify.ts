@@ -7,7 +7,6 @@
 // but marked `uncertain` for a person to check. Failures that certainly kept
 // the message from leaving (connection refused, SMTP rejection) release the
 // claim so that Temporal's retry sends it.
-import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Db } from '../prisma/client';
 import type { Prisma } from '../prisma/client';
@@ -15,7 +14,7 @@ import type { SendNotificationInput } from '../workflows/activity-types';
 import type { Recipient } from '../workflows/notifications';
 import { addDuration, type Milestone, type TimingPolicy } from '../workflows/policy';
 import { issueFollowUpToken } from './follow-up-links';
-import type { Mailer } from './mailer';
+import { messageIdFor, type Mailer } from './mailer';
 import type { TemplateContext } from './templates/context';
 import { renderEmail } from './templates/render';
 
@@ -185,7 +184,7 @@ export function createNotifier(deps: NotifyDeps) {
         }
       }
       const rendered = renderEmail(input.template, await context(journey, input));
-      const messageId = `<${createHash('sha256').update(eventKey).digest('hex').slice(0, 32)}@parcours>`;
+      const messageId = messageIdFor(eventKey);
       try {
         await deps.mailer.send({
           from: deps.mailFrom,

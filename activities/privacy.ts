@@ -11,6 +11,7 @@ import { FREE_TEXT_FIELDS } from '../workflows/actions';
 import type { ErasePersonalDataInput, ErasureSummary } from '../workflows/activity-types';
 import { DROPOUT_REASONS, REFUSAL_REASONS, SUSPENSION_REASONS, WITHDRAWAL_REASONS } from '../workflows/codes';
 import { ACTIVE_STATUSES } from '../workflows/transitions';
+import { messageIdFor, type MailCopies } from './mailer';
 import { day, followUpJson, instant, journeyDatesJson, timelineJson } from './records';
 
 /** A `reason` that is one of these is a code the workflow recorded, not free text. */
@@ -58,15 +59,33 @@ function escapeRegExp(text: string): string {
 }
 
 /**
- * Erases a learner's personal data in one transaction; null when the learner
- * is unknown. Idempotent: a second erasure finds nothing left and keeps the
- * first `erasedAt`. With reason `retention`, it does nothing while another
- * journey of the learner is still active: that journey's own timer will.
+ * Erases a learner's personal data; null when the learner is unknown. The
+ * database in one transaction, then the copies of the journeys' emails this
+ * machine keeps (the .eml folder), if any. Idempotent: a second erasure finds
+ * nothing left, keeps the first `erasedAt`, and deletes copies a crash left.
+ * With reason `retention`, it does nothing while another journey of the
+ * learner is still active: that journey's own timer will.
  */
 export async function erasePersonalData(
   db: Db,
   input: ErasePersonalDataInput,
   requester: Requester = SYSTEM,
+  copies?: MailCopies,
+): Promise<ErasureSummary | null> {
+  const summary = await eraseInDatabase(db, input, requester);
+  if (summary?.status !== 'erased' || !copies) return summary;
+  const sent = await db.notification.findMany({
+    where: { journeyId: { in: summary.journeyIds } },
+    select: { eventKey: true },
+  });
+  summary.cleared.mailCopies = await copies.forget(sent.map((n) => messageIdFor(n.eventKey)));
+  return summary;
+}
+
+async function eraseInDatabase(
+  db: Db,
+  input: ErasePersonalDataInput,
+  requester: Requester,
 ): Promise<ErasureSummary | null> {
   return db.$transaction(
     async (tx): Promise<ErasureSummary | null> => {
@@ -84,6 +103,7 @@ export async function erasePersonalData(
         followUps: 0,
         followUpTokens: 0,
         notifications: 0,
+        mailCopies: 0,
       };
       if (
         input.reason === 'retention' &&
@@ -250,8 +270,8 @@ export async function exportLearnerData(db: Db, learnerId: string) {
 }
 
 /** The retention timer's activity. */
-export function createPrivacy(db: Db) {
+export function createPrivacy(db: Db, copies?: MailCopies) {
   return {
-    erasePersonalData: (input: ErasePersonalDataInput) => erasePersonalData(db, input),
+    erasePersonalData: (input: ErasePersonalDataInput) => erasePersonalData(db, input, SYSTEM, copies),
   };
 }

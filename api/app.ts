@@ -4,6 +4,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import swaggerUi from 'swagger-ui-express';
 import type { Client } from '@temporalio/client';
+import type { MailCopies } from '../activities/mailer';
 import type { Db } from '../prisma/client';
 import type { TimingPolicy } from '../workflows/policy';
 import { authenticate } from './auth';
@@ -31,6 +32,8 @@ export interface AppDeps {
   encryption?: EncryptionKeys;
   /** Learners started the network aims for (STATS_TARGET); 10,000 by default. */
   startedTarget?: number;
+  /** The worker's .eml folder, when mail does not go out over SMTP: erasure deletes the learner's copies. */
+  mailCopies?: MailCopies;
   log?: (message: string) => void;
 }
 
@@ -73,7 +76,7 @@ export function createApp(deps: AppDeps): Express {
   v1.use('/organizations', apiKeyRoutes(deps.db));
   v1.use('/journeys', journeyRoutes(journeyDeps));
   v1.use('/stats', statsRoutes(deps.db, deps.startedTarget ?? 10_000));
-  v1.use('/learners', learnerRoutes(deps.db));
+  v1.use('/learners', learnerRoutes(deps.db, deps.mailCopies));
   app.use('/v1', v1);
   if (deps.encryption) {
     app.use(

@@ -1,4 +1,5 @@
 // The API process: `npm run api`.
+import { mailCopiesFor } from '../activities/mailer';
 import { loadConfig } from '../config/env';
 import { connectClient } from '../config/temporal';
 import { createDb } from '../prisma/client';
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
     startedTarget: config.startedTarget,
     limits: { corsOrigins: config.corsOrigins },
     encryption: config.encryption,
+    mailCopies: mailCopiesFor({ smtpUrl: config.smtpUrl, mailDir: config.mailDir }),
   });
   const server = app.listen(config.port, () => {
     console.log(`[api] listening on http://localhost:${config.port} (docs: /docs)`);

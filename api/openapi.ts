@@ -43,6 +43,9 @@ const Erasure = z.object({
     followUps: z.number().int(),
     followUpTokens: z.number().int(),
     notifications: z.number().int(),
+    mailCopies: z.number().int().openapi({
+      description: 'Copies of the emails kept on this machine (.eml folder, without SMTP_URL) and deleted.',
+    }),
   }),
 });
 

@@ -61,6 +61,8 @@ export interface ErasureSummary {
     followUps: number;
     followUpTokens: number;
     notifications: number;
+    /** Copies of the journeys' emails kept on this machine (the .eml folder) and deleted. */
+    mailCopies: number;
   };
 }
 

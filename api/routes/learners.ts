@@ -2,6 +2,7 @@
 // exercised through a manager: access (export) and erasure. Both are audited.
 import { Router, type Request } from 'express';
 import { z } from 'zod';
+import type { MailCopies } from '../../activities/mailer';
 import { erasePersonalData, exportLearnerData, type Requester } from '../../activities/privacy';
 import type { Db } from '../../prisma/client';
 import { caller, requireRole } from '../auth';
@@ -20,7 +21,8 @@ function requester(req: Request): Requester {
   return { type: c.admin ? 'admin' : c.type, id: c.orgId };
 }
 
-export function learnerRoutes(db: Db): Router {
+/** `copies`: the .eml folder the worker writes to, when mail does not go out over SMTP. */
+export function learnerRoutes(db: Db, copies?: MailCopies): Router {
   const router = Router();
   router.use(requireRole('manager'));
 
@@ -40,7 +42,12 @@ export function learnerRoutes(db: Db): Router {
 
   router.post('/:id/erase', async (req, res) => {
     const id = learnerId(req.params.id);
-    const summary = await erasePersonalData(db, { learnerId: id, reason: 'request' }, requester(req));
+    const summary = await erasePersonalData(
+      db,
+      { learnerId: id, reason: 'request' },
+      requester(req),
+      copies,
+    );
     if (!summary) throw notFound(`No learner ${id}.`);
     res.json(summary);
   });

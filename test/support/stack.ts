@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
-import { createMailer } from '../../activities/mailer';
+import { createMailer, mailCopiesFor } from '../../activities/mailer';
 import { closeApp, createApp } from '../../api/app';
 import type { Limits } from '../../api/limits';
 import { dataConverterFor, type EncryptionKeys } from '../../config/codec';
@@ -36,6 +36,8 @@ export interface StackOptions {
   /** Temporal payload encryption for the client, the worker and the codec endpoint. */
   encryption?: EncryptionKeys;
   limits?: Partial<Limits>;
+  /** Mail goes to this folder of .eml files, as `npm start` does without SMTP_URL, instead of the inbox. */
+  mailDir?: string;
 }
 
 export class TestStack {
@@ -104,6 +106,7 @@ export class TestStack {
       adminApiKey: this.adminKey,
       encryption: this.encryption,
       limits: this.options.limits,
+      mailCopies: this.options.mailDir ? mailCopiesFor({ mailDir: this.options.mailDir }) : undefined,
       log: () => undefined,
     }));
     this.server = await new Promise<Server>((resolve) => {
@@ -130,7 +133,9 @@ export class TestStack {
       taskQueue: this.taskQueue,
       workflowBundlePath: process.env.WORKFLOW_BUNDLE,
       db: this.db,
-      mailer: createMailer({ smtpUrl: this.inbox.url, mailDir: '' }),
+      mailer: this.options.mailDir
+        ? createMailer({ mailDir: this.options.mailDir })
+        : createMailer({ smtpUrl: this.inbox.url, mailDir: '' }),
       mailFrom: 'Parcours <no-reply@parcours.test>',
       publicBaseUrl: 'http://parcours.test',
       afterHandOff: this.options.afterHandOff,
