@@ -17,5 +17,9 @@ export interface ActivityDeps {
 }
 
 export function createActivities(deps: ActivityDeps): JourneyActivities {
-  return { ...createJournal(deps.db), ...createNotifier(deps), ...createPrivacy(deps.db, deps.mailer.copies) };
+  return {
+    ...createJournal(deps.db),
+    ...createNotifier(deps),
+    ...createPrivacy(deps.db, deps.mailer.copies),
+  };
 }

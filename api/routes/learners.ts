@@ -42,12 +42,7 @@ export function learnerRoutes(db: Db, copies?: MailCopies): Router {
 
   router.post('/:id/erase', async (req, res) => {
     const id = learnerId(req.params.id);
-    const summary = await erasePersonalData(
-      db,
-      { learnerId: id, reason: 'request' },
-      requester(req),
-      copies,
-    );
+    const summary = await erasePersonalData(db, { learnerId: id, reason: 'request' }, requester(req), copies);
     if (!summary) throw notFound(`No learner ${id}.`);
     res.json(summary);
   });
