@@ -12,6 +12,7 @@ import {
   SUSPENSION_REASONS,
   WITHDRAWAL_REASONS,
 } from '../workflows/codes';
+import { DATE_RANGE } from '../workflows/policy';
 import { ACTIONS, STATUSES, type ActionName } from '../workflows/transitions';
 
 extendZodWithOpenApi(z);
@@ -20,14 +21,20 @@ const enumOf = <C extends string>(list: { codes: readonly C[] }) => z.enum(list.
 // PostgreSQL stores neither NUL nor unpaired surrogates (in text or jsonb):
 // such free text is refused here rather than failing at the database.
 const STORABLE = /^(?:[^\p{Cc}\p{Cs}]|[\t\n\r])*$/u;
-const text = (max: number) =>
+export const text = (max: number) =>
   z
     .string()
     .trim()
     .min(1)
     .max(max)
     .refine((s) => STORABLE.test(s), 'control characters or unpaired surrogates are not allowed');
-const date = z.iso.date().openapi({ example: '2027-01-15' });
+export const date = z.iso
+  .date()
+  .refine(
+    (d) => d >= DATE_RANGE.earliest && d <= DATE_RANGE.latest,
+    `a date from ${DATE_RANGE.earliest} to ${DATE_RANGE.latest}`,
+  )
+  .openapi({ example: '2027-01-15' });
 const dateTime = z.iso.datetime({ offset: true }).openapi({ example: '2027-01-10T14:00:00+01:00' });
 const uuid = z.uuid();
 

@@ -323,6 +323,17 @@ describe('follow-up', () => {
     expect(refusal(state, 'record-follow-up', agency, { milestone: '3m', outcome: 'cdi' })).toBeNull();
   });
 
+  test('a contract start outside 1900 to 2199 is refused (PostgreSQL has no year 0); the bounds are taken', () => {
+    const state = leftInJanuary();
+    const answer = (contractStart: string) =>
+      refusal(state, 'record-follow-up', agency, { milestone: '3m', outcome: 'cdi', contractStart });
+    expect(answer('0000-01-01')).toEqual(invalid('contractStart'));
+    expect(answer('1899-12-31')).toEqual(invalid('contractStart'));
+    expect(answer('2200-01-01')).toEqual(invalid('contractStart'));
+    expect(answer('1900-01-01')).toBeNull();
+    expect(answer('2199-12-31')).toBeNull();
+  });
+
   test('a milestone answered once is refused the second time', () => {
     const state = play(leftInJanuary(), [
       ['record-follow-up', fabrique, { milestone: '3m', outcome: 'cdi' }],

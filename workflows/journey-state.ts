@@ -4,7 +4,7 @@ import type { ActionPayloads, ActionRequest, DateOnly, Instant } from './actions
 import { REFUSAL_TYPES } from './actions';
 import type { FollowUpOutcome } from './codes';
 import { FOLLOW_UP_OUTCOMES } from './codes';
-import { addDuration, MILESTONES, type Milestone, type TimingPolicy } from './policy';
+import { addDuration, DATE_RANGE, MILESTONES, type Milestone, type TimingPolicy } from './policy';
 import type { ActionName, Actor, Status } from './transitions';
 import { checkTransition } from './transitions';
 
@@ -126,6 +126,9 @@ function parseDate(field: string, value: unknown): Date {
   }
   const d = atMidnight(value);
   if (dateOnly(d) !== value) invalid(`${field} is not a real date`, field);
+  if (value < DATE_RANGE.earliest || value > DATE_RANGE.latest) {
+    invalid(`${field} must be from ${DATE_RANGE.earliest} to ${DATE_RANGE.latest}`, field);
+  }
   return d;
 }
 

@@ -3,6 +3,9 @@
 // read JOURNEY_POLICY. A journey copies the policy when it starts.
 
 /** A milestone of the follow-up after the learner leaves the training. */
+/** The dates Parcours takes, as YYYY-MM-DD: PostgreSQL has no year 0, and no journey needs more. */
+export const DATE_RANGE = { earliest: '1900-01-01', latest: '2199-12-31' } as const;
+
 export type Milestone = '3m' | '6m';
 export const MILESTONES: readonly Milestone[] = ['3m', '6m'];
 

@@ -127,9 +127,17 @@ export const jsonBody = (base: Record<string, unknown>) =>
   );
 
 /** A calendar date anywhere from year 1 to 9999. */
-export const dateString = fc
-  .date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T00:00:00Z'), noInvalidDate: true })
-  .map((d) => d.toISOString().slice(0, 10));
+export const dateString = fc.oneof(
+  fc
+    .date({
+      min: new Date('0000-01-01T00:00:00Z'),
+      max: new Date('9999-12-31T00:00:00Z'),
+      noInvalidDate: true,
+    })
+    .map((d) => d.toISOString().slice(0, 10)),
+  // Year 0 (which PostgreSQL lacks) and the bounds the API takes.
+  fc.constantFrom('0000-01-01', '0000-12-31', '1899-12-31', '1900-01-01', '2199-12-31', '2200-01-01'),
+);
 
 /** Free text that is no junk to zod's eye, of the kinds a database may choke on. */
 export const validText = (max: number) =>
