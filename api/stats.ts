@@ -106,7 +106,12 @@ export function groupedIndicators(rows: StatsRow[], by: GroupBy, target: number)
         ? (r.region ?? '')
         : r.referredAt.toISOString().slice(0, 7);
   const groups = new Map<string, StatsRow[]>();
-  for (const r of rows) groups.set(keyOf(r), [...(groups.get(keyOf(r)) ?? []), r]);
+  for (const r of rows) {
+    const key = keyOf(r);
+    const group = groups.get(key);
+    if (group) group.push(r);
+    else groups.set(key, [r]);
+  }
   return [...groups.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([key, group]) => ({

@@ -179,4 +179,25 @@ describe('GET /v1/stats', () => {
     expect((await stack.request('GET', '/v1/stats', agency.key)).status).toBe(403);
     expect((await stack.request('GET', '/v1/stats?groupBy=week', manager.key)).status).toBe(422);
   });
+
+  test('filters the database cannot hold are refused as such, never as a server error', async () => {
+    const { manager } = stack.orgs;
+    for (const query of [
+      'region=%00',
+      'region=Nord%00',
+      'from=0000-01-01',
+      'to=0000-01-01',
+      'to=9999-12-31x',
+    ]) {
+      const res = await stack.request('GET', `/v1/stats?${query}`, manager.key);
+      expect([query, res.status]).toEqual([query, 422]);
+    }
+    const list = await stack.request('GET', '/v1/journeys?from=0000-01-01', manager.key);
+    expect(list.status).toBe(422);
+    expect(list.body.errors).toEqual([expect.objectContaining({ field: 'query.from' })]);
+    // The widest dates the API takes still answer.
+    const wide = await stack.request('GET', '/v1/stats?from=1900-01-01&to=2199-12-31', manager.key);
+    expect(wide.status).toBe(200);
+    expect(wide.body.journeys).toBeGreaterThanOrEqual(5);
+  });
 });

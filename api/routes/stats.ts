@@ -1,18 +1,82 @@
 // GET /v1/stats: the indicators, for managers (all) and fabriques (their own).
 import { Router } from 'express';
 import { z } from 'zod';
-import type { Db, Prisma } from '../../prisma/client';
+import { Prisma, type Db } from '../../prisma/client';
 import { caller, requireRole } from '../auth';
 import { forbidden, parseInput } from '../problem';
+import { date, text } from '../schemas';
 import { groupedIndicators, indicators, type StatsRow } from '../stats';
 
 export const StatsQuery = z.strictObject({
-  from: z.iso.date().optional(),
-  to: z.iso.date().optional(),
+  from: date.optional(),
+  to: date.optional(),
   fabriqueId: z.uuid().optional(),
-  region: z.string().min(1).max(100).optional(),
+  region: text(100).optional(),
   groupBy: z.enum(['fabrique', 'region', 'month']).optional(),
 });
+
+interface StatsFilter {
+  fabriqueId?: string;
+  region?: string;
+  /** Referred at or after. */
+  from?: Date;
+  /** Referred before. */
+  to?: Date;
+}
+
+type JourneyRow = Omit<StatsRow, 'learner' | 'followUps'> & {
+  id: string;
+  gender: string;
+  ageBand: string;
+  qpvResident: boolean;
+  diplomaLevel: string;
+};
+
+/**
+ * The rows the indicators are computed from: two flat queries (journeys with
+ * their learner's codes and fabrique, then their follow-ups) read in one
+ * snapshot. Plain SQL rather than nested Prisma includes: over 10,000
+ * journeys it reads several times faster (see `npm run bench`).
+ */
+async function statsRows(db: Db, f: StatsFilter): Promise<StatsRow[]> {
+  const conditions = [Prisma.sql`TRUE`];
+  if (f.fabriqueId) conditions.push(Prisma.sql`j."fabriqueId" = ${f.fabriqueId}::uuid`);
+  if (f.region) conditions.push(Prisma.sql`o.region = ${f.region}`);
+  if (f.from) conditions.push(Prisma.sql`j."referredAt" >= ${f.from}`);
+  if (f.to) conditions.push(Prisma.sql`j."referredAt" < ${f.to}`);
+  const where = Prisma.join(conditions, ' AND ');
+  const [journeys, followUps] = await db.$transaction(
+    [
+      db.$queryRaw<JourneyRow[]>`
+        SELECT j.id, j.status, j."fabriqueId", o.name AS "fabriqueName", o.region,
+               j."referredAt", j."decidedAt", j."plannedStartDate", j."startDate",
+               j."exitKind", j."exitDate", j.certified,
+               l.gender, l."ageBand", l."qpvResident", l."diplomaLevel"
+        FROM "Journey" j
+        JOIN "Organization" o ON o.id = j."fabriqueId"
+        JOIN "Learner" l ON l.id = j."learnerId"
+        WHERE ${where}`,
+      db.$queryRaw<({ journeyId: string } & StatsRow['followUps'][number])[]>`
+        SELECT fu."journeyId", fu.milestone, fu.status, fu.outcome
+        FROM "FollowUp" fu
+        JOIN "Journey" j ON j.id = fu."journeyId"
+        JOIN "Organization" o ON o.id = j."fabriqueId"
+        WHERE ${where}`,
+    ],
+    { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead },
+  );
+  const byJourney = new Map<string, StatsRow['followUps']>();
+  for (const { journeyId, milestone, status, outcome } of followUps) {
+    let list = byJourney.get(journeyId);
+    if (!list) byJourney.set(journeyId, (list = []));
+    list.push({ milestone, status, outcome });
+  }
+  return journeys.map(({ id, gender, ageBand, qpvResident, diplomaLevel, ...j }) => ({
+    ...j,
+    learner: { gender, ageBand, qpvResident, diplomaLevel },
+    followUps: byJourney.get(id) ?? [],
+  }));
+}
 
 export function statsRoutes(db: Db, target: number): Router {
   const router = Router();
@@ -23,36 +87,12 @@ export function statsRoutes(db: Db, target: number): Router {
       throw forbidden('A fabrique sees its own indicators only.');
     }
     const fabriqueId = c.type === 'fabrique' ? (c.orgId ?? '') : q.fabriqueId;
-    const where: Prisma.JourneyWhereInput = {
-      ...(fabriqueId ? { fabriqueId } : {}),
-      ...(q.region ? { fabrique: { region: q.region } } : {}),
-      referredAt: {
-        ...(q.from ? { gte: new Date(`${q.from}T00:00:00Z`) } : {}),
-        ...(q.to ? { lt: new Date(new Date(`${q.to}T00:00:00Z`).getTime() + 86_400_000) } : {}),
-      },
-    };
-    const journeys = await db.journey.findMany({
-      where,
-      select: {
-        status: true,
-        fabriqueId: true,
-        referredAt: true,
-        decidedAt: true,
-        plannedStartDate: true,
-        startDate: true,
-        exitKind: true,
-        exitDate: true,
-        certified: true,
-        fabrique: { select: { name: true, region: true } },
-        learner: { select: { gender: true, ageBand: true, qpvResident: true, diplomaLevel: true } },
-        followUps: { select: { milestone: true, status: true, outcome: true } },
-      },
+    const rows = await statsRows(db, {
+      fabriqueId,
+      region: q.region,
+      from: q.from ? new Date(`${q.from}T00:00:00Z`) : undefined,
+      to: q.to ? new Date(new Date(`${q.to}T00:00:00Z`).getTime() + 86_400_000) : undefined,
     });
-    const rows: StatsRow[] = journeys.map((j) => ({
-      ...j,
-      fabriqueName: j.fabrique.name,
-      region: j.fabrique.region,
-    }));
     res.json({
       filters: {
         from: q.from ?? null,

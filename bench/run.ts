@@ -1,0 +1,387 @@
+// The benchmark itself, run by `npm run bench` (scripts/bench.mjs), which
+// provides a Temporal dev server of its own, a fresh database and the
+// workflow bundle. Everything is real: the worker, the API over HTTP,
+// PostgreSQL, mail written as .eml files (the `npm start` default).
+//
+// The machine is shared and noisy, so each measure comes with a baseline
+// taken in the same run, and the report gives ratios against it:
+// - HTTP routes against GET /healthz (the HTTP stack and nothing else);
+// - the indicators over 10,000 journeys against one page of the journey list
+//   over the same rows;
+// - the worker's memory per running journey, from heap deltas.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { createMailer } from '../activities/mailer';
+import { closeApp, createApp } from '../api/app';
+import { createDb, type Db } from '../prisma/client';
+import { createJourneyWorker } from '../worker/create-worker';
+import { AGE_BANDS, DIPLOMA_LEVELS, FOLLOW_UP_OUTCOMES, GENDERS } from '../workflows/codes';
+import { DEFAULT_POLICY } from '../workflows/policy';
+import { STATUSES } from '../workflows/transitions';
+
+const REFERRALS = Number(process.env.BENCH_REFERRALS ?? 200);
+const STATS_JOURNEYS = Number(process.env.BENCH_STATS_JOURNEYS ?? 10_000);
+const CONCURRENCY = 8;
+
+interface Measure {
+  name: string;
+  runs: number;
+  medianMs: number;
+  p95Ms: number;
+  perSecond: number;
+  baseline?: string;
+  ratio?: number;
+}
+
+const results: Measure[] = [];
+const notes: Record<string, number | string> = {};
+const log = (m: string) => console.log(`[bench] ${m}`);
+
+function quantile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+}
+
+/** Runs `fn(i)` `runs` times, `concurrency` at once; the durations and the wall time. */
+async function timed(runs: number, concurrency: number, fn: (i: number) => Promise<void>) {
+  const durations: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < runs) {
+        const i = next++;
+        const t0 = performance.now();
+        await fn(i);
+        durations.push(performance.now() - t0);
+      }
+    }),
+  );
+  return { durations: durations.sort((a, b) => a - b), wallMs: performance.now() - started };
+}
+
+async function measure(
+  name: string,
+  runs: number,
+  concurrency: number,
+  fn: (i: number) => Promise<void>,
+  baseline?: string,
+): Promise<Measure> {
+  const { durations, wallMs } = await timed(runs, concurrency, fn);
+  const m: Measure = {
+    name,
+    runs,
+    medianMs: quantile(durations, 0.5),
+    p95Ms: quantile(durations, 0.95),
+    perSecond: (runs / wallMs) * 1000,
+  };
+  if (baseline) {
+    const base = results.find((r) => r.name === baseline);
+    if (!base) throw new Error(`no baseline ${baseline}`);
+    m.baseline = baseline;
+    m.ratio = m.medianMs / base.medianMs;
+  }
+  results.push(m);
+  log(
+    `${name}: median ${m.medianMs.toFixed(1)} ms, p95 ${m.p95Ms.toFixed(1)} ms, ${m.perSecond.toFixed(0)}/s` +
+      (m.ratio !== undefined ? ` (${m.ratio.toFixed(1)}× ${baseline})` : ''),
+  );
+  return m;
+}
+
+function heapMb(): number {
+  global.gc?.();
+  return process.memoryUsage().heapUsed / 2 ** 20;
+}
+
+const pick = <T>(list: readonly T[], i: number): T => list[i % list.length] as T;
+
+class Bench {
+  db!: Db;
+  client!: Client;
+  worker!: Worker;
+  running!: Promise<void>;
+  server!: Server;
+  app!: ReturnType<typeof createApp>;
+  baseUrl = '';
+  adminKey = `adm_${randomBytes(16).toString('hex')}`;
+  keys: Record<'manager' | 'agency' | 'fabrique', string> = { manager: '', agency: '', fabrique: '' };
+  fabriqueIds: string[] = [];
+  agencyId = '';
+
+  async start(): Promise<void> {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    const address = process.env.TEMPORAL_ADDRESS as string;
+    this.db = createDb(process.env.DATABASE_URL as string);
+    this.client = new Client({ connection: await Connection.connect({ address }) });
+    const taskQueue = 'bench';
+    this.worker = await createJourneyWorker({
+      connection: await NativeConnection.connect({ address }),
+      namespace: 'default',
+      taskQueue,
+      workflowBundlePath: process.env.WORKFLOW_BUNDLE,
+      db: this.db,
+      mailer: createMailer({ mailDir: mkdtempSync(path.join(os.tmpdir(), 'parcours-bench-mail-')) }),
+      mailFrom: 'Parcours <no-reply@parcours.bench>',
+      publicBaseUrl: 'http://parcours.bench',
+      log: () => undefined,
+    });
+    this.running = this.worker.run();
+    this.app = createApp({
+      db: this.db,
+      temporal: this.client,
+      taskQueue,
+      policy: DEFAULT_POLICY,
+      publicBaseUrl: 'http://parcours.bench',
+      adminApiKey: this.adminKey,
+      log: () => undefined,
+    });
+    this.server = await new Promise<Server>((resolve) => {
+      const s = this.app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    const org = async (type: string, name: string, region?: string) => {
+      const res = await this.http('POST', '/v1/organizations', this.adminKey, {
+        type,
+        name,
+        email: `${type}-${randomBytes(3).toString('hex')}@orgs.bench`,
+        ...(region ? { region } : {}),
+      });
+      return res as { id: string; apiKey: string };
+    };
+    this.keys.manager = (await org('manager', 'Réseau')).apiKey;
+    const agency = await org('agency', 'Mission Locale');
+    this.keys.agency = agency.apiKey;
+    this.agencyId = agency.id;
+    for (const [i, region] of ['Île-de-France', 'Hauts-de-France', 'Occitanie', 'Bretagne'].entries()) {
+      const f = await org('fabrique', `Fabrique ${i + 1}`, region);
+      this.fabriqueIds.push(f.id);
+      if (i === 0) this.keys.fabrique = f.apiKey;
+    }
+  }
+
+  async http(method: string, route: string, key?: string, body?: unknown): Promise<unknown> {
+    const res = await fetch(`${this.baseUrl}${route}`, {
+      method,
+      headers: {
+        ...(key ? { authorization: `Bearer ${key}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (res.status >= 300)
+      throw new Error(`${method} ${route} answered ${res.status}: ${text.slice(0, 300)}`);
+    return text ? JSON.parse(text) : null;
+  }
+
+  referral(i: number) {
+    const tag = randomBytes(4).toString('hex');
+    return {
+      learner: {
+        firstName: `Prénom${tag}`,
+        lastName: `Nom${tag}`,
+        email: `learner-${tag}@learners.bench`,
+        birthDate: '2004-03-17',
+        gender: pick(GENDERS.codes, i),
+        postalCode: '93200',
+        qpvResident: i % 2 === 0,
+        diplomaLevel: pick(DIPLOMA_LEVELS.codes, i),
+      },
+      fabriqueId: this.fabriqueIds[0],
+    };
+  }
+
+  /** 10,000 journeys written straight into the read model, as years of referrals would leave it. */
+  async seedReadModel(count: number): Promise<void> {
+    const day = 86_400_000;
+    const since = Date.UTC(2024, 0, 1);
+    for (let start = 0; start < count; start += 1000) {
+      const n = Math.min(1000, count - start);
+      const learners = Array.from({ length: n }, (_, k) => ({
+        id: crypto.randomUUID(),
+        gender: pick(GENDERS.codes, start + k),
+        ageBand: pick(AGE_BANDS.codes, start + k),
+        qpvResident: (start + k) % 3 !== 0,
+        diplomaLevel: pick(DIPLOMA_LEVELS.codes, start + k),
+      }));
+      await this.db.learner.createMany({ data: learners });
+      const journeys = learners.map((l, k) => {
+        const i = start + k;
+        const referredAt = new Date(since + (i % 700) * day);
+        const status = pick(STATUSES, i);
+        const exited = ['dropped_out', 'completed', 'follow_up', 'closed'].includes(status);
+        return {
+          id: crypto.randomUUID(),
+          learnerId: l.id,
+          agencyId: this.agencyId,
+          fabriqueId: pick(this.fabriqueIds, i),
+          status,
+          referredAt,
+          decidedAt: new Date(referredAt.getTime() + 10 * day),
+          startDate: new Date(referredAt.getTime() + 30 * day),
+          exitKind: exited ? (i % 4 === 0 ? 'dropped_out' : 'completed') : null,
+          exitDate: exited ? new Date(referredAt.getTime() + 200 * day) : null,
+          certified: exited ? i % 2 === 0 : null,
+          policy: {},
+        };
+      });
+      await this.db.journey.createMany({ data: journeys });
+      await this.db.followUp.createMany({
+        data: journeys
+          .filter((j) => j.exitDate)
+          .flatMap((j, k) =>
+            (['3m', '6m'] as const).map((milestone) => ({
+              journeyId: j.id,
+              milestone,
+              dueDate: j.exitDate as Date,
+              status: 'answered',
+              outcome: pick(FOLLOW_UP_OUTCOMES.codes, k),
+            })),
+          ),
+      });
+    }
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closeApp(this.app);
+    this.worker.shutdown();
+    await this.running;
+    await this.client.connection.close();
+    await this.db.$disconnect();
+  }
+}
+
+async function main(): Promise<void> {
+  const bench = new Bench();
+  await bench.start();
+  const { keys } = bench;
+  try {
+    log(`API on ${bench.baseUrl}; worker on task queue "bench"`);
+
+    // Warm-up: connections, JIT, the workflow cache.
+    for (let i = 0; i < 20; i++) await bench.http('GET', '/healthz');
+    const warm = (await bench.http('POST', '/v1/journeys', keys.agency, bench.referral(0))) as { id: string };
+    await bench.http('GET', `/v1/journeys/${warm.id}`, keys.fabrique);
+
+    await measure('GET /healthz', 500, CONCURRENCY, () =>
+      bench.http('GET', '/healthz').then(() => undefined),
+    );
+    await measure(
+      'GET /v1/journeys/:id',
+      500,
+      CONCURRENCY,
+      () => bench.http('GET', `/v1/journeys/${warm.id}`, keys.fabrique).then(() => undefined),
+      'GET /healthz',
+    );
+
+    const heapBefore = heapMb();
+    const ids: string[] = [];
+    await measure(
+      'POST /v1/journeys (referral: rows + workflow start)',
+      REFERRALS,
+      CONCURRENCY,
+      async (i) => {
+        const j = (await bench.http('POST', '/v1/journeys', keys.agency, bench.referral(i + 1))) as {
+          id: string;
+        };
+        ids.push(j.id);
+      },
+      'GET /healthz',
+    );
+    await measure(
+      'POST take-in-review (an Update through the worker)',
+      ids.length,
+      CONCURRENCY,
+      (i) =>
+        bench
+          .http('POST', `/v1/journeys/${ids[i]}/actions/take-in-review`, keys.fabrique, {})
+          .then(() => undefined),
+      'GET /healthz',
+    );
+    // Every referral's and review's emails written: the work behind the answers.
+    const settleStart = performance.now();
+    for (;;) {
+      const pending = await bench.db.notification.count({
+        where: { status: { notIn: ['sent', 'skipped'] } },
+      });
+      const journeys = await bench.db.journey.count({ where: { id: { in: ids }, status: 'in_review' } });
+      if (pending === 0 && journeys === ids.length) break;
+      if (performance.now() - settleStart > 120_000)
+        throw new Error('the emails did not all go out in 2 min');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    notes['emails sent'] = await bench.db.notification.count({ where: { status: 'sent' } });
+    notes['settled after the last action (ms)'] = Math.round(performance.now() - settleStart);
+    const heapAfter = heapMb();
+    notes['running journeys'] = ids.length + 1;
+    notes['heap per running journey, API + worker (KB)'] = Math.round(
+      ((heapAfter - heapBefore) * 1024) / (ids.length || 1),
+    );
+
+    log(`writing ${STATS_JOURNEYS} journeys into the read model for the indicators…`);
+    const seedStart = performance.now();
+    await bench.seedReadModel(STATS_JOURNEYS);
+    notes['read model seeded (ms)'] = Math.round(performance.now() - seedStart);
+    const total = await bench.db.journey.count();
+    notes['journeys in the read model'] = total;
+
+    await measure('GET /v1/journeys?limit=50 (one page, same rows)', 30, 1, () =>
+      bench.http('GET', '/v1/journeys?limit=50', keys.manager).then(() => undefined),
+    );
+    let peak = 0;
+    const base = heapMb();
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage().heapUsed / 2 ** 20);
+    }, 2);
+    await measure(
+      `GET /v1/stats over ${total} journeys`,
+      20,
+      1,
+      () => bench.http('GET', '/v1/stats', keys.manager).then(() => undefined),
+      'GET /v1/journeys?limit=50 (one page, same rows)',
+    );
+    await measure(
+      'GET /v1/stats?groupBy=fabrique',
+      20,
+      1,
+      () => bench.http('GET', '/v1/stats?groupBy=fabrique', keys.manager).then(() => undefined),
+      'GET /v1/journeys?limit=50 (one page, same rows)',
+    );
+    clearInterval(sampler);
+    notes['heap peak above idle during /v1/stats (MB)'] = Math.round(Math.max(0, peak - base));
+  } finally {
+    await bench.stop();
+  }
+
+  mkdirSync('.data/bench', { recursive: true });
+  const file = path.resolve('.data/bench/results.json');
+  writeFileSync(
+    file,
+    JSON.stringify({ at: new Date().toISOString(), cpus: os.cpus().length, results, notes }, null, 2),
+  );
+  console.log(
+    '\nmeasure                                                  median ms    p95 ms     per s   ratio',
+  );
+  for (const r of results) {
+    console.log(
+      `${r.name.padEnd(56)} ${r.medianMs.toFixed(1).padStart(9)} ${r.p95Ms.toFixed(1).padStart(9)} ${r.perSecond
+        .toFixed(0)
+        .padStart(9)}   ${r.ratio === undefined ? 'baseline' : `${r.ratio.toFixed(1)}×`}`,
+    );
+  }
+  for (const [k, v] of Object.entries(notes)) console.log(`${k}: ${v}`);
+  console.log(`\nresults in ${path.relative(process.cwd(), file)}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(`[bench] ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  process.exit(1);
+});
