@@ -44,10 +44,9 @@ async function main(): Promise<void> {
         org.type === 'fabrique' ? (org.name.includes('Roubaix') ? 'fabrique2' : 'fabrique') : org.type;
       keys[label] = { id: row.id, name: row.name, apiKey };
     }
-    writeFileSync(path.resolve('.data/demo-keys.json'), JSON.stringify(keys, null, 2) + '\n', {
-      mode: 0o600,
-    });
-    console.log('\n[seed] Demo organisations created (keys also in .data/demo-keys.json):');
+    const file = path.join(path.resolve(process.env.PARCOURS_DATA_DIR || '.data'), 'demo-keys.json');
+    writeFileSync(file, JSON.stringify(keys, null, 2) + '\n', { mode: 0o600 });
+    console.log(`\n[seed] Demo organisations created (keys also in ${path.relative(process.cwd(), file)}):`);
     for (const [label, k] of Object.entries(keys)) {
       console.log(`  ${label.padEnd(9)} ${k.id}  ${k.apiKey}   ${k.name}`);
     }

@@ -9,7 +9,15 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ensureDependencies } from './lib/deps.mjs';
 
-const DATA = path.resolve('.data');
+// Where `npm start` keeps its state (Temporal's journeys, keys, mail).
+const DATA = path.resolve(process.env.PARCOURS_DATA_DIR || '.data');
+const port = (name, fallback) => {
+  const value = process.env[name] || String(fallback);
+  if (!/^\d{1,5}$/.test(value) || Number(value) < 1 || Number(value) > 65535) {
+    fail(new Error(`${name} must be a port number (1-65535), not "${value}".`));
+  }
+  return Number(value);
+};
 const log = (m) => console.log(`[start] ${m}`);
 
 function fail(err) {
@@ -25,6 +33,8 @@ async function main() {
   mkdirSync(DATA, { recursive: true });
 
   const temporal = await provisionTemporal({
+    port: port('TEMPORAL_PORT', 7233),
+    uiPort: port('TEMPORAL_UI_PORT', 8233),
     dbFile: path.join(DATA, 'temporal.db'),
     logFile: path.join(DATA, 'temporal.log'),
     log,
@@ -64,13 +74,14 @@ async function main() {
         writeFileSync(adminKeyFile, `adm_${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
       adminKey = readFileSync(adminKeyFile, 'utf8').trim();
     }
-    const port = process.env.PORT || '3000';
+    const apiPort = String(port('PORT', 3000));
     const env = {
       ...process.env,
+      PARCOURS_DATA_DIR: DATA,
       TEMPORAL_ADDRESS: temporal.address,
       DATABASE_URL: databaseUrl,
       ADMIN_API_KEY: adminKey,
-      PORT: port,
+      PORT: apiPort,
       MAIL_DIR: process.env.MAIL_DIR || path.join(DATA, 'mail'),
     };
 
@@ -95,7 +106,7 @@ async function main() {
       children.push(child);
     }
 
-    const base = `http://localhost:${port}`;
+    const base = `http://localhost:${apiPort}`;
     const deadline = Date.now() + 120_000;
     let ready = false;
     while (!ready && Date.now() < deadline && !stopping) {
@@ -113,7 +124,7 @@ Parcours is running (ready in ${Math.round((Date.now() - t0) / 1000)} s).
   Temporal UI  ${temporal.uiUrl ?? '(external Temporal: see your cluster)'}
   Emails       ${env.SMTP_URL ? 'through SMTP_URL' : `written to ${path.relative(process.cwd(), env.MAIL_DIR)}/`}
   Admin key    in ${path.relative(process.cwd(), adminKeyFile)} (ADMIN_API_KEY)
-  Demo keys    in .data/demo-keys.json
+  Demo keys    in ${path.relative(process.cwd(), path.join(DATA, 'demo-keys.json'))}
 Press Ctrl-C to stop.
 `);
   } catch (err) {

@@ -27,14 +27,16 @@ export async function provisionTemporal({
     } catch {
       throw new Error(
         `Port ${port} is taken by something that is not a Temporal server.\n` +
-          `  Stop it, or set TEMPORAL_ADDRESS to a running Temporal server.`,
+          `  Stop it, set TEMPORAL_PORT to a free port, or set TEMPORAL_ADDRESS to a running Temporal server.`,
       );
     }
     log(`Temporal: a server already answers on 127.0.0.1:${port}; using it.`);
     return { address: `127.0.0.1:${port}`, uiUrl: `http://127.0.0.1:${uiPort}`, stop: async () => {} };
   }
   if (uiPort && (await portOpen(uiPort))) {
-    throw new Error(`Port ${uiPort} (Temporal Web UI) is taken. Free it, or set TEMPORAL_ADDRESS.`);
+    throw new Error(
+      `Port ${uiPort} (Temporal Web UI) is taken. Free it, set TEMPORAL_UI_PORT to a free port, or set TEMPORAL_ADDRESS.`,
+    );
   }
   log(
     `Temporal: starting the dev server (${path.relative(process.cwd(), cli)}), data in ${dbFile ?? 'memory'}…`,

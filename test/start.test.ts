@@ -1,0 +1,181 @@
+// `npm start` as a user runs it: on free ports and a data folder of its own
+// (the defaults, 3000/7233/8233 and .data/, may be in use on a shared
+// machine), it provisions everything, seeds the demo organisations, answers
+// on /readyz, runs the README's walk-through from referral to admission, and
+// stops everything on Ctrl-C. A second start keeps the journeys and the keys.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { freePort, portOpen } from '../scripts/lib/temporal.mjs';
+
+const ROOT = path.resolve(__dirname, '..');
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'parcours-start-'));
+const databaseUrl = (() => {
+  const url = new URL(process.env.DATABASE_URL as string);
+  url.pathname = `${url.pathname}_start`;
+  return url.toString();
+})();
+let ports: { api: number; temporal: number; ui: number };
+/** Starts not stopped yet: killed, with their whole group, if a test fails half-way. */
+const running = new Set<ChildProcess>();
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+/** `npm start`, until it prints that Parcours is running. */
+async function npmStart(): Promise<Started> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PARCOURS_DATA_DIR: dataDir,
+    PORT: String(ports.api),
+    TEMPORAL_PORT: String(ports.temporal),
+    TEMPORAL_UI_PORT: String(ports.ui),
+    DATABASE_URL: databaseUrl,
+  };
+  // What jest and the test stack set must not leak into a user's start.
+  for (const name of [
+    'TEMPORAL_ADDRESS',
+    'WORKFLOW_BUNDLE',
+    'ADMIN_API_KEY',
+    'NODE_ENV',
+    'MAIL_DIR',
+    'SMTP_URL',
+  ]) {
+    delete env[name];
+  }
+  // A process group of its own, as in a terminal, so that Ctrl-C reaches all of it.
+  const child = spawn('npm', ['start'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  running.add(child);
+  let text = '';
+  child.stdout?.on('data', (d: Buffer) => (text += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (text += d.toString()));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      running.delete(child);
+      resolve(code);
+    }),
+  );
+  const deadline = Date.now() + 180_000;
+  while (!text.includes('Parcours is running')) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      throw new Error(`npm start did not come up:\n${text}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return { child, output: () => text, exited };
+}
+
+/** Whether any process of the group is still alive. */
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Ctrl-C, which the terminal sends to the whole group. npm itself dies of the
+ * signal; what counts is that every process it started is gone within a
+ * minute, having said so, and that the ports are free again.
+ */
+async function ctrlC(started: Started): Promise<void> {
+  const pid = started.child.pid as number;
+  process.kill(-pid, 'SIGINT');
+  const deadline = Date.now() + 60_000;
+  while (groupAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  expect(groupAlive(pid)).toBe(false);
+  await started.exited;
+  expect(started.output()).toMatch(/\[start\] stopped\./);
+  expect(started.output()).not.toMatch(/stopped \(exit code [1-9]|SIGKILL/);
+  for (const port of [ports.api, ports.temporal, ports.ui]) expect(await portOpen(port)).toBe(false);
+}
+
+/** The README's walk-through, as written, pointed at this start's port and data folder. */
+function walkThrough(): string {
+  const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const section = readme.split('## Walk-through')[1]?.split('\n## ')[0] ?? '';
+  const script = /```sh\n([\s\S]*?)```/.exec(section)?.[1];
+  if (!script) throw new Error('the README has no walk-through script');
+  return script
+    .replaceAll('localhost:3000', `localhost:${ports.api}`)
+    .replaceAll('./.data/', `${dataDir}/`)
+    .replaceAll('.data/', `${dataDir}/`);
+}
+
+async function dropDatabase(): Promise<void> {
+  const url = new URL(databaseUrl);
+  const name = url.pathname.slice(1);
+  url.pathname = '/postgres';
+  const admin = new pg.Client({ connectionString: url.toString() });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await admin.end();
+}
+
+beforeAll(async () => {
+  ports = { api: await freePort(), temporal: await freePort(), ui: await freePort() };
+  await dropDatabase();
+});
+afterAll(async () => {
+  for (const child of running) process.kill(-(child.pid as number), 'SIGKILL');
+  await dropDatabase();
+});
+
+test('npm start provisions everything, runs the README walk-through to admission, and stops on Ctrl-C; a restart keeps it all', async () => {
+  const first = await npmStart();
+  let keys: Record<string, { id: string; apiKey: string }>;
+  let journeyId: string;
+  try {
+    expect(first.output()).toMatch(/Demo organisations created/);
+    const ready = await fetch(`http://localhost:${ports.api}/readyz`);
+    expect(ready.status).toBe(200);
+    keys = JSON.parse(readFileSync(path.join(dataDir, 'demo-keys.json'), 'utf8'));
+    expect(Object.keys(keys).sort()).toEqual(['agency', 'fabrique', 'fabrique2', 'manager']);
+
+    const work = mkdtempSync(path.join(os.tmpdir(), 'parcours-walk-'));
+    const { stdout } = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', walkThrough()], {
+      cwd: work,
+      timeout: 120_000,
+    });
+    // The fabrique sees the referral with its actions, reviews it, then admits.
+    expect(stdout).toMatch(/'referred'/);
+    expect(stdout).toMatch(/'take-in-review'/);
+    expect(stdout).toMatch(/^in_review$/m);
+    expect(stdout).toMatch(/'admitted'/);
+    journeyId = JSON.parse(readFileSync(path.join(work, 'journey.json'), 'utf8')).id;
+    // The emails went out as .eml files in the data folder.
+    expect((await readdir(path.join(dataDir, 'mail'))).length).toBeGreaterThanOrEqual(3);
+    expect(existsSync(path.join(dataDir, 'temporal.db'))).toBe(true);
+  } finally {
+    await ctrlC(first);
+  }
+
+  // Again: no new demo organisations, the same keys work, the journey is still there.
+  const second = await npmStart();
+  try {
+    expect(second.output()).not.toMatch(/Demo organisations created/);
+    const res = await fetch(`http://localhost:${ports.api}/v1/journeys/${journeyId}`, {
+      headers: { authorization: `Bearer ${keys.fabrique?.apiKey}` },
+    });
+    expect(res.status).toBe(200);
+    const journey = (await res.json()) as { status: string; allowedActions: string[] };
+    expect(journey.status).toBe('admitted');
+    expect(journey.allowedActions).toContain('confirm-start');
+  } finally {
+    await ctrlC(second);
+  }
+}, 420_000);
