@@ -51,7 +51,9 @@ export function createApp(deps: AppDeps): Express {
   // The API serves JSON; only the docs and the follow-up form are pages.
   app.use(helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false }));
   app.use(corsPolicy(limits));
-  app.use(express.json({ limit: '64kb' }));
+  // Bodies are read only once the caller is known (or on the learner's public
+  // route): a request without a valid key gets its 401 before any parsing.
+  const json = express.json({ limit: '64kb' });
 
   const journeyDeps = {
     db: deps.db,
@@ -68,10 +70,10 @@ export function createApp(deps: AppDeps): Express {
     res.json(openapi);
   });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapi));
-  app.use('/v1/follow-ups', followUpLimit(limits), followUpRoutes(journeyDeps));
+  app.use('/v1/follow-ups', followUpLimit(limits), json, followUpRoutes(journeyDeps));
 
   const v1 = express.Router();
-  v1.use(authenticate(deps.db, deps.adminApiKey), authFailureLimit(limits));
+  v1.use(authenticate(deps.db, deps.adminApiKey), authFailureLimit(limits), json);
   v1.use('/organizations', organizationRoutes(deps.db));
   v1.use('/organizations', apiKeyRoutes(deps.db));
   v1.use('/journeys', journeyRoutes(journeyDeps));
@@ -83,6 +85,7 @@ export function createApp(deps: AppDeps): Express {
       '/codec',
       authenticate(deps.db, deps.adminApiKey),
       authFailureLimit(limits),
+      json,
       codecRoutes(deps.encryption),
     );
   }
