@@ -180,7 +180,7 @@ describe('GET /v1/stats', () => {
     expect((await stack.request('GET', '/v1/stats?groupBy=week', manager.key)).status).toBe(422);
   });
 
-  test('filters the database cannot hold are refused as such, never as a server error', async () => {
+  test('filters and cursors the database cannot hold are refused as such, never as a server error', async () => {
     const { manager } = stack.orgs;
     for (const query of [
       'region=%00',
@@ -195,6 +195,17 @@ describe('GET /v1/stats', () => {
     const list = await stack.request('GET', '/v1/journeys?from=0000-01-01', manager.key);
     expect(list.status).toBe(422);
     expect(list.body.errors).toEqual([expect.objectContaining({ field: 'query.from' })]);
+    // A cursor is opaque, but one can be forged: instants JavaScript holds and PostgreSQL does not.
+    const id = '00000000-0000-4000-8000-000000000000';
+    for (const referredAt of [
+      '-271821-04-20T00:00:00.037Z',
+      '+275760-09-13T00:00:00.000Z',
+      '0000-06-01T00:00:00Z',
+    ]) {
+      const cursor = Buffer.from(JSON.stringify({ referredAt, id })).toString('base64url');
+      const page = await stack.request('GET', `/v1/journeys?cursor=${cursor}`, manager.key);
+      expect([referredAt, page.status, page.body.errors?.[0]?.field]).toEqual([referredAt, 422, 'cursor']);
+    }
     // The widest dates the API takes still answer.
     const wide = await stack.request('GET', '/v1/stats?from=1900-01-01&to=2199-12-31', manager.key);
     expect(wide.status).toBe(200);

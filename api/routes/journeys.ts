@@ -2,6 +2,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Prisma } from '../../prisma/client';
+import { DATE_RANGE } from '../../workflows/policy';
 import { TRANSITIONS, type Actor } from '../../workflows/transitions';
 import { caller, requireRole } from '../auth';
 import { referLearner, runAction, type JourneyDeps } from '../journey-actions';
@@ -31,7 +32,10 @@ function decodeCursor(raw: string): Cursor {
   try {
     const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Cursor;
     if (typeof c.referredAt === 'string' && typeof c.id === 'string' && IdParam.safeParse(c.id).success) {
-      if (!Number.isNaN(new Date(c.referredAt).getTime())) return c;
+      // A real instant of the years PostgreSQL and Parcours hold, as this API writes them.
+      const at = new Date(c.referredAt);
+      const day = Number.isNaN(at.getTime()) ? '' : at.toISOString().slice(0, 10);
+      if (day >= DATE_RANGE.earliest && day <= DATE_RANGE.latest) return c;
     }
   } catch {
     // fall through
