@@ -23,7 +23,9 @@ import {
 
 const NOW = new Date('2026-06-15T10:00:00.000Z');
 const AGENCY = 'agency-1';
-const FABRIQUE = 'fabrique-1';
+// Organisation ids are uuids, as in the database.
+const FABRIQUE = '00000000-0000-4000-8000-0000000fab01';
+const FABRIQUE2 = '00000000-0000-4000-8000-0000000fab02';
 const agency: Actor = { type: 'agency', orgId: AGENCY };
 const fabrique: Actor = { type: 'fabrique', orgId: FABRIQUE };
 const manager: Actor = { type: 'manager', orgId: 'manager-1' };
@@ -148,7 +150,7 @@ describe('who may act', () => {
     ).toMatchObject({
       type: REFUSAL_TYPES.forbidden,
     });
-    expect(refusal(state, 'take-in-review', { type: 'fabrique', orgId: 'fabrique-2' })).toMatchObject({
+    expect(refusal(state, 'take-in-review', { type: 'fabrique', orgId: FABRIQUE2 })).toMatchObject({
       type: REFUSAL_TYPES.forbidden,
     });
   });
@@ -374,19 +376,44 @@ describe('transfer', () => {
   test('a transfer sends the referral back to referred at the new fabrique and restarts the decision clock', () => {
     const state = play(referred(), [
       ['take-in-review', fabrique, { interviewAt: '2026-06-20T09:00:00.000Z' }],
-      ['transfer', manager, { toFabriqueId: 'fabrique-2' }],
+      ['transfer', manager, { toFabriqueId: FABRIQUE2 }],
     ]);
     expect(state).toMatchObject({
       status: 'referred',
-      fabriqueId: 'fabrique-2',
+      fabriqueId: FABRIQUE2,
       decisionClockFrom: NOW.toISOString(),
     });
     expect(state.interviewAt).toBeUndefined();
   });
 
-  test('a transfer to the fabrique the referral is at is refused', () => {
-    expect(refusal(referred(), 'transfer', manager, { toFabriqueId: FABRIQUE })).toEqual(
-      invalid('toFabriqueId'),
-    );
+  test('a transfer to the fabrique the referral is at, or to something that is no id, is refused', () => {
+    expect(refusal(referred(), 'transfer', manager, { toFabriqueId: FABRIQUE })).toMatchObject({
+      field: 'toFabriqueId',
+      message: 'the journey is already at this fabrique',
+    });
+    for (const toFabriqueId of ['fabrique-2', '', 42, '2200-01-01']) {
+      expect(refusal(referred(), 'transfer', manager, { toFabriqueId })).toEqual(invalid('toFabriqueId'));
+    }
+  });
+});
+
+describe('codes', () => {
+  test('a reason must be a code of its list, as the API requires; the workflow checks again', () => {
+    const cases: [ActionName, JourneyState, Payload][] = [
+      ['refuse', referred(), { reason: 'no_seat', shareWithLearner: true }],
+      ['withdraw', referred(), { reason: 'health' }],
+      ['suspend', inTraining(), { reason: 'found_job', from: '2026-02-01' }],
+      ['record-dropout', inTraining(), { reason: 'no_show', date: '2026-02-01' }],
+    ];
+    for (const [action, state, payload] of cases) {
+      const actor = action === 'withdraw' ? agency : fabrique;
+      expect([action, refusal(state, action, actor, payload)]).toEqual([action, invalid('reason')]);
+    }
+    expect(
+      refusal(referred(), 'refuse', fabrique, { reason: 'session_full', shareWithLearner: 'yes' }),
+    ).toEqual(invalid('shareWithLearner'));
+    expect(
+      refusal(referred(), 'refuse', fabrique, { reason: 'session_full', shareWithLearner: false }),
+    ).toBeNull();
   });
 });

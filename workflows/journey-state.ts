@@ -3,7 +3,13 @@
 import type { ActionPayloads, ActionRequest, DateOnly, Instant } from './actions';
 import { REFUSAL_TYPES } from './actions';
 import type { FollowUpOutcome } from './codes';
-import { FOLLOW_UP_OUTCOMES } from './codes';
+import {
+  DROPOUT_REASONS,
+  FOLLOW_UP_OUTCOMES,
+  REFUSAL_REASONS,
+  SUSPENSION_REASONS,
+  WITHDRAWAL_REASONS,
+} from './codes';
 import { addDuration, DATE_RANGE, MILESTONES, type Milestone, type TimingPolicy } from './policy';
 import type { ActionName, Actor, Status } from './transitions';
 import { checkTransition } from './transitions';
@@ -191,6 +197,13 @@ export function checkAction(
   checkPayload(state, action, request.payload, now, policy);
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A code of its list, as the API's schemas require: the workflow checks again. */
+function code(field: string, value: unknown, codes: readonly string[]): void {
+  if (typeof value !== 'string' || !codes.includes(value)) invalid(`unknown ${field} code`, field);
+}
+
 function checkPayload(
   state: JourneyState,
   action: ActionName,
@@ -218,11 +231,23 @@ function checkPayload(
       }
       return;
     }
+    case 'refuse': {
+      code('reason', p.reason, REFUSAL_REASONS.codes);
+      if (typeof p.shareWithLearner !== 'boolean') {
+        invalid('shareWithLearner must be true or false', 'shareWithLearner');
+      }
+      return;
+    }
+    case 'withdraw': {
+      code('reason', p.reason, WITHDRAWAL_REASONS.codes);
+      return;
+    }
     case 'confirm-start': {
       pastDate('startDate', p.startDate, now, policy);
       return;
     }
     case 'suspend': {
+      code('reason', p.reason, SUSPENSION_REASONS.codes);
       const from = pastDate('from', p.from, now, policy);
       notBefore('from', from, 'the start date', state.startDate);
       return;
@@ -250,6 +275,7 @@ function checkPayload(
       return;
     }
     case 'record-dropout': {
+      code('reason', p.reason, DROPOUT_REASONS.codes);
       const date = pastDate('date', p.date, now, policy);
       notBefore('date', date, 'the start date', state.startDate);
       return;
@@ -277,8 +303,9 @@ function checkPayload(
       return;
     }
     case 'transfer': {
-      if (typeof p.toFabriqueId !== 'string' || p.toFabriqueId === '')
-        invalid('toFabriqueId is required', 'toFabriqueId');
+      // An organisation id, as the database keeps them; the API checks it is a fabrique.
+      if (typeof p.toFabriqueId !== 'string' || !UUID.test(p.toFabriqueId))
+        invalid('toFabriqueId must be a fabrique id', 'toFabriqueId');
       if (p.toFabriqueId === state.fabriqueId)
         invalid('the journey is already at this fabrique', 'toFabriqueId');
       return;
