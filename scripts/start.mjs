@@ -32,19 +32,14 @@ async function main() {
   const { DEFAULT_DATABASE_URL } = await import('./lib/database.mjs');
   mkdirSync(DATA, { recursive: true });
 
-  const temporal = await provisionTemporal({
-    port: port('TEMPORAL_PORT', 7233),
-    uiPort: port('TEMPORAL_UI_PORT', 8233),
-    dbFile: path.join(DATA, 'temporal.db'),
-    logFile: path.join(DATA, 'temporal.log'),
-    log,
-  });
   const children = [];
+  let temporal;
   let stopping = false;
   const stopAll = async (code = 0) => {
     if (stopping) return;
     stopping = true;
     log('stopping…');
+    // The worker and the API first, while Temporal still answers them; then Temporal.
     await Promise.all(
       children.map(
         (c) =>
@@ -56,12 +51,22 @@ async function main() {
           }),
       ),
     );
-    await temporal.stop();
+    await temporal?.stop();
     log('stopped.');
     process.exit(code);
   };
+  // From the start: a Ctrl-C while provisioning stops what was started too.
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
+
+  temporal = await provisionTemporal({
+    port: port('TEMPORAL_PORT', 7233),
+    uiPort: port('TEMPORAL_UI_PORT', 8233),
+    dbFile: path.join(DATA, 'temporal.db'),
+    logFile: path.join(DATA, 'temporal.log'),
+    log,
+  });
+  if (stopping) return;
 
   try {
     const databaseUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
@@ -92,10 +97,16 @@ async function main() {
     const seedCode = await new Promise((r) => seed.on('exit', r));
     if (seedCode !== 0) throw new Error('Creating the demo organisations failed (see above).');
 
+    let workerPolling = false;
     for (const part of ['worker', 'api']) {
       const child = spawn(process.execPath, ['--import', 'tsx', `${part}/main.ts`], {
         env,
-        stdio: 'inherit',
+        stdio: ['inherit', part === 'worker' ? 'pipe' : 'inherit', 'inherit'],
+      });
+      // The worker says when it polls (after bundling the workflows): only then is Parcours running.
+      child.stdout?.on('data', (chunk) => {
+        process.stdout.write(chunk);
+        if (chunk.toString().includes('[worker] polling')) workerPolling = true;
       });
       child.on('exit', (code) => {
         if (!stopping) {
@@ -109,13 +120,16 @@ async function main() {
     const base = `http://localhost:${apiPort}`;
     const deadline = Date.now() + 120_000;
     let ready = false;
-    while (!ready && Date.now() < deadline && !stopping) {
-      ready = await fetch(`${base}/readyz`)
-        .then((r) => r.ok)
-        .catch(() => false);
-      if (!ready) await new Promise((r) => setTimeout(r, 500));
+    while (!(ready && workerPolling) && Date.now() < deadline && !stopping) {
+      ready =
+        ready ||
+        (await fetch(`${base}/readyz`)
+          .then((r) => r.ok)
+          .catch(() => false));
+      if (!(ready && workerPolling)) await new Promise((r) => setTimeout(r, 500));
     }
     if (!ready) throw new Error(`The API did not become ready on ${base}/readyz within 2 minutes.`);
+    if (!workerPolling) throw new Error('The worker did not start polling within 2 minutes.');
     console.log(`
 Parcours is running (ready in ${Math.round((Date.now() - t0) / 1000)} s).
   API          ${base}/v1

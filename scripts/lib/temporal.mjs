@@ -139,7 +139,10 @@ export async function startDevServer({ cli, port, uiPort, dbFile, logFile, names
     mkdirSync(path.dirname(dbFile), { recursive: true });
     args.push('--db-filename', dbFile);
   }
-  const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: false });
+  // A process group of its own: Ctrl-C in the terminal reaches the workers
+  // first, and the server is stopped after them (stop()), so that they can
+  // still report to it while they shut down.
+  const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';
   const keep = (chunk) => {
     output = (output + chunk.toString()).slice(-4000);
@@ -153,6 +156,10 @@ export async function startDevServer({ cli, port, uiPort, dbFile, logFile, names
     child.stderr.pipe(stream);
   }
   const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  // Its own group does not die with ours: whatever way this process exits, the server goes too.
+  const stopOnExit = () => child.kill('SIGTERM');
+  process.once('exit', stopOnExit);
+  void exited.then(() => process.removeListener('exit', stopOnExit));
   const address = `127.0.0.1:${port}`;
   const ready = waitForTemporal(address, 90_000);
   const first = await Promise.race([ready.then(() => 'ready'), exited.then(() => 'exited')]);
