@@ -56,7 +56,8 @@ function describeTemporalError(err: unknown): Problem {
   return unavailable(`The journey engine (Temporal) is not reachable: ${(err as Error).message}`);
 }
 
-async function startWorkflow(deps: JourneyDeps, input: JourneyInput): Promise<void> {
+/** Starts a journey's workflow; false when it already exists (or existed). */
+async function startWorkflow(deps: JourneyDeps, input: JourneyInput): Promise<boolean> {
   try {
     await deps.temporal.workflow.start('learnerJourney', {
       taskQueue: deps.taskQueue,
@@ -65,8 +66,9 @@ async function startWorkflow(deps: JourneyDeps, input: JourneyInput): Promise<vo
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       args: [input],
     });
+    return true;
   } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return;
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return false;
     throw err;
   }
 }
@@ -98,53 +100,9 @@ export async function referLearner(
       return { journeyId: earlier.id, replayed: true };
     }
   }
-  const fabrique = await db.organization.findUnique({ where: { id: body.fabriqueId } });
-  if (!fabrique || fabrique.type !== 'fabrique') {
-    throw unprocessable('fabriqueId is not a known fabrique.', [
-      { field: 'fabriqueId', message: 'unknown fabrique' },
-    ]);
-  }
-  const now = new Date();
-  const age = ageAt(body.learner.birthDate, now);
-  if (age < 14 || age > 99) {
-    throw unprocessable('The birth date gives an implausible age.', [
-      { field: 'learner.birthDate', message: `age ${age} is outside 14..99` },
-    ]);
-  }
   let journey;
   try {
-    journey = await db.$transaction(async (tx) => {
-      const learner = await tx.learner.create({
-        data: {
-          firstName: body.learner.firstName,
-          lastName: body.learner.lastName,
-          email: body.learner.email,
-          phone: body.learner.phone ?? null,
-          birthDate: new Date(`${body.learner.birthDate}T00:00:00Z`),
-          postalCode: body.learner.postalCode,
-          gender: body.learner.gender,
-          ageBand: ageBand(age),
-          qpvResident: body.learner.qpvResident,
-          diplomaLevel: body.learner.diplomaLevel,
-        },
-      });
-      return tx.journey.create({
-        data: {
-          learnerId: learner.id,
-          agencyId,
-          fabriqueId: body.fabriqueId,
-          status: 'referred',
-          referrerName: body.referrer?.name ?? null,
-          referrerEmail: body.referrer?.email ?? null,
-          trainingTitle: body.trainingTitle ?? null,
-          note: body.note ?? null,
-          referredAt: now,
-          policy: deps.policy as object,
-          idempotencyKey: idempotencyKey ?? null,
-          requestHash: idempotencyKey ? hash : null,
-        },
-      });
-    });
+    journey = await writeReferral(deps, agencyId, body, idempotencyKey);
   } catch (err) {
     // Two requests with the same key at once: the loser replays the winner.
     if ((err as { code?: string }).code === 'P2002' && idempotencyKey) {
@@ -163,6 +121,91 @@ export async function referLearner(
     throw describeTemporalError(err);
   }
   return { journeyId: journey.id, replayed: false };
+}
+
+/**
+ * Checks a referral against the database (a known fabrique, a plausible age)
+ * and writes its learner and journey rows in one transaction. The workflow is
+ * started by the caller.
+ */
+export async function writeReferral(
+  deps: Pick<JourneyDeps, 'db' | 'policy'>,
+  agencyId: string,
+  body: z.infer<typeof CreateJourney>,
+  idempotencyKey?: string,
+) {
+  const { db } = deps;
+  const hash = requestHash(body);
+  const fabrique = await db.organization.findUnique({ where: { id: body.fabriqueId } });
+  if (!fabrique || fabrique.type !== 'fabrique') {
+    throw unprocessable('fabriqueId is not a known fabrique.', [
+      { field: 'fabriqueId', message: 'unknown fabrique' },
+    ]);
+  }
+  const now = new Date();
+  const age = ageAt(body.learner.birthDate, now);
+  if (age < 14 || age > 99) {
+    throw unprocessable('The birth date gives an implausible age.', [
+      { field: 'learner.birthDate', message: `age ${age} is outside 14..99` },
+    ]);
+  }
+  return db.$transaction(async (tx) => {
+    const learner = await tx.learner.create({
+      data: {
+        firstName: body.learner.firstName,
+        lastName: body.learner.lastName,
+        email: body.learner.email,
+        phone: body.learner.phone ?? null,
+        birthDate: new Date(`${body.learner.birthDate}T00:00:00Z`),
+        postalCode: body.learner.postalCode,
+        gender: body.learner.gender,
+        ageBand: ageBand(age),
+        qpvResident: body.learner.qpvResident,
+        diplomaLevel: body.learner.diplomaLevel,
+      },
+    });
+    return tx.journey.create({
+      data: {
+        learnerId: learner.id,
+        agencyId,
+        fabriqueId: body.fabriqueId,
+        status: 'referred',
+        referrerName: body.referrer?.name ?? null,
+        referrerEmail: body.referrer?.email ?? null,
+        trainingTitle: body.trainingTitle ?? null,
+        note: body.note ?? null,
+        referredAt: now,
+        policy: deps.policy as object,
+        idempotencyKey: idempotencyKey ?? null,
+        requestHash: idempotencyKey ? hash : null,
+      },
+    });
+  });
+}
+
+/**
+ * Starts the workflows of journeys whose rows were written but whose workflow
+ * never started: the API stopped between the two steps of a referral. Run
+ * when the API starts. Safe to repeat, and from several processes at once: a
+ * workflow that exists, running or ended, is left alone. Only journeys at
+ * least `olderThanMs` old are looked at, so that a referral in progress
+ * elsewhere is not raced.
+ */
+export async function startMissingWorkflows(deps: JourneyDeps, olderThanMs = 60_000): Promise<number> {
+  const unstarted = await deps.db.journey.findMany({
+    where: {
+      status: 'referred',
+      version: 0,
+      timeline: { none: {} },
+      createdAt: { lte: new Date(Date.now() - olderThanMs) },
+    },
+    orderBy: { createdAt: 'asc' },
+  });
+  let started = 0;
+  for (const journey of unstarted) {
+    if (await startWorkflow(deps, workflowInput(journey, deps.policy))) started++;
+  }
+  return started;
 }
 
 function workflowInput(

@@ -4,6 +4,7 @@ import { loadConfig } from '../config/env';
 import { connectClient } from '../config/temporal';
 import { createDb } from '../prisma/client';
 import { closeApp, createApp } from './app';
+import { startMissingWorkflows } from './journey-actions';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -24,6 +25,17 @@ async function main(): Promise<void> {
   const server = app.listen(config.port, () => {
     console.log(`[api] listening on http://localhost:${config.port} (docs: /docs)`);
   });
+  // Referrals written just before an earlier API process stopped, whose workflow never started.
+  startMissingWorkflows({ db, temporal, taskQueue: config.temporal.taskQueue, policy: config.policy }).then(
+    (started) => {
+      if (started)
+        console.log(`[api] started ${started} journey workflow(s) an earlier stop had left unstarted`);
+    },
+    (err: unknown) =>
+      console.error(
+        `[api] could not check for unstarted journeys: ${err instanceof Error ? err.name : 'error'}`,
+      ),
+  );
   server.on('error', (err: NodeJS.ErrnoException) => {
     console.error(
       err.code === 'EADDRINUSE'

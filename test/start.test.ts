@@ -2,7 +2,8 @@
 // (the defaults, 3000/7233/8233 and .data/, may be in use on a shared
 // machine), it provisions everything, seeds the demo organisations, answers
 // on /readyz, runs the README's walk-through from referral to admission, and
-// stops everything on Ctrl-C. A second start keeps the journeys and the keys.
+// stops everything on Ctrl-C. A second start keeps the journeys and the keys,
+// and starts the workflow of a referral an earlier stop left half-done.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
@@ -10,7 +11,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { writeReferral } from '../api/journey-actions';
+import { createDb } from '../prisma/client';
 import { freePort, portOpen } from '../scripts/lib/temporal.mjs';
+import { DEFAULT_POLICY } from '../workflows/policy';
 
 const ROOT = path.resolve(__dirname, '..');
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'parcours-start-'));
@@ -169,10 +173,48 @@ test('npm start provisions everything, runs the README walk-through to admission
     await ctrlC(first);
   }
 
-  // Again: no new demo organisations, the same keys work, the journey is still there.
+  // While it is stopped: a referral whose rows were written but whose
+  // workflow never started, as when the API stops between the two steps.
+  const db = createDb(databaseUrl);
+  let orphanId: string;
+  try {
+    const orphan = await writeReferral({ db, policy: DEFAULT_POLICY }, keys.agency?.id as string, {
+      learner: {
+        firstName: 'Inès',
+        lastName: 'Recovery',
+        email: 'ines.recovery@learners.test',
+        birthDate: '2005-02-03',
+        gender: 'female',
+        postalCode: '59100',
+        qpvResident: true,
+        diplomaLevel: 'none',
+      },
+      fabriqueId: keys.fabrique?.id as string,
+    });
+    orphanId = orphan.id;
+    await db.journey.update({
+      where: { id: orphan.id },
+      data: { createdAt: new Date(Date.now() - 120_000) },
+    });
+  } finally {
+    await db.$disconnect();
+  }
+
+  // Again: no new demo organisations, the same keys work, the journey is
+  // still there, and the orphan referral's workflow is started.
   const second = await npmStart();
   try {
     expect(second.output()).not.toMatch(/Demo organisations created/);
+    let orphan: { timeline: { action: string }[] } = { timeline: [] };
+    for (let i = 0; i < 100 && orphan.timeline.length === 0; i++) {
+      const r = await fetch(`http://localhost:${ports.api}/v1/journeys/${orphanId}`, {
+        headers: { authorization: `Bearer ${keys.fabrique?.apiKey}` },
+      });
+      orphan = (await r.json()) as typeof orphan;
+      if (orphan.timeline.length === 0) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(orphan.timeline.map((t) => t.action)).toEqual(['refer']);
+    expect(second.output()).toMatch(/started 1 journey workflow\(s\) an earlier stop had left unstarted/);
     const res = await fetch(`http://localhost:${ports.api}/v1/journeys/${journeyId}`, {
       headers: { authorization: `Bearer ${keys.fabrique?.apiKey}` },
     });
