@@ -12,7 +12,6 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import fc from 'fast-check';
-import pg from 'pg';
 import type { Db } from '../prisma/client';
 import { FOLLOW_UP_SOON, liveFollowUpLinks } from './support/follow-up-links';
 import {
@@ -30,6 +29,7 @@ import {
 } from './support/fuzz-routes';
 import type { FuzzContext, FuzzRequest } from './support/fuzz-requests';
 import { mayWrite } from './support/may-write';
+import { dropDatabase, siblingDatabaseUrl } from './support/databases';
 import { startStack, type TestStack } from './support/stack';
 
 const BATCH = 8;
@@ -38,27 +38,13 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** A database of our own next to the test database, created and migrated from nothing. */
 async function freshDatabase(): Promise<string> {
-  const url = new URL(process.env.DATABASE_URL as string);
-  url.pathname = `${url.pathname}_fuzzed`;
-  await dropDatabase(url.toString());
+  const url = siblingDatabaseUrl('fuzzed');
+  await dropDatabase(url);
   await promisify(execFile)(process.execPath, ['scripts/db-migrate.mjs'], {
     cwd: path.resolve(__dirname, '..'),
-    env: { ...process.env, DATABASE_URL: url.toString() },
+    env: { ...process.env, DATABASE_URL: url },
   });
-  return url.toString();
-}
-
-async function dropDatabase(databaseUrl: string): Promise<void> {
-  const url = new URL(databaseUrl);
-  const name = decodeURIComponent(url.pathname.slice(1));
-  url.pathname = '/postgres';
-  const admin = new pg.Client({ connectionString: url.toString() });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS "${name.replace(/"/g, '""')}" WITH (FORCE)`);
-  } finally {
-    await admin.end();
-  }
+  return url;
 }
 
 /** Rows per table, Prisma's own bookkeeping aside. */

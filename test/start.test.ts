@@ -10,19 +10,15 @@ import { readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import pg from 'pg';
 import { writeReferral } from '../api/journey-actions';
 import { createDb } from '../prisma/client';
 import { freePort, portOpen } from '../scripts/lib/temporal.mjs';
 import { DEFAULT_POLICY } from '../workflows/policy';
+import { dropDatabase, siblingDatabaseUrl } from './support/databases';
 
 const ROOT = path.resolve(__dirname, '..');
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'parcours-start-'));
-const databaseUrl = (() => {
-  const url = new URL(process.env.DATABASE_URL as string);
-  url.pathname = `${url.pathname}_start`;
-  return url.toString();
-})();
+const databaseUrl = siblingDatabaseUrl('start');
 let ports: { api: number; temporal: number; ui: number };
 /** Starts not stopped yet: killed, with their whole group, if a test fails half-way. */
 const running = new Set<ChildProcess>();
@@ -33,8 +29,8 @@ interface Started {
   exited: Promise<number | null>;
 }
 
-/** `npm start`, until it prints that Parcours is running. */
-async function npmStart(): Promise<Started> {
+/** The environment of a user's `npm start` on this test's ports, data folder and database. */
+function userEnv(overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PARCOURS_DATA_DIR: dataDir,
@@ -54,6 +50,12 @@ async function npmStart(): Promise<Started> {
   ]) {
     delete env[name];
   }
+  return { ...env, ...overrides };
+}
+
+/** `npm start`, until it prints that Parcours is running. */
+async function npmStart(): Promise<Started> {
+  const env = userEnv();
   // A process group of its own, as in a terminal, so that Ctrl-C reaches all of it.
   const child = spawn('npm', ['start'], {
     cwd: ROOT,
@@ -122,23 +124,13 @@ function walkThrough(): string {
     .replaceAll('.data/', `${dataDir}/`);
 }
 
-async function dropDatabase(): Promise<void> {
-  const url = new URL(databaseUrl);
-  const name = url.pathname.slice(1);
-  url.pathname = '/postgres';
-  const admin = new pg.Client({ connectionString: url.toString() });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await admin.end();
-}
-
 beforeAll(async () => {
   ports = { api: await freePort(), temporal: await freePort(), ui: await freePort() };
-  await dropDatabase();
+  await dropDatabase(databaseUrl);
 });
 afterAll(async () => {
   for (const child of running) process.kill(-(child.pid as number), 'SIGKILL');
-  await dropDatabase();
+  await dropDatabase(databaseUrl);
 });
 
 test('npm start provisions everything, runs the README walk-through to admission, and stops on Ctrl-C; a restart keeps it all', async () => {
@@ -226,3 +218,22 @@ test('npm start provisions everything, runs the README walk-through to admission
     await ctrlC(second);
   }
 }, 420_000);
+
+test('a port that is no port stops npm start at once, naming the variable, with nothing left running', async () => {
+  const result = await new Promise<{ code: number | null; output: string }>((resolve) => {
+    const child = execFile(
+      process.execPath,
+      ['scripts/start.mjs'],
+      {
+        cwd: ROOT,
+        env: userEnv({ TEMPORAL_PORT: '99999' }),
+        timeout: 60_000,
+      },
+      (_err, stdout, stderr) => resolve({ code: child.exitCode, output: stdout + stderr }),
+    );
+  });
+  expect(result.code).toBe(1);
+  expect(result.output).toMatch(/TEMPORAL_PORT must be a port number \(1-65535\), not "99999"/);
+  expect(result.output).not.toMatch(/Parcours is running/);
+  for (const port of [ports.api, ports.ui]) expect(await portOpen(port)).toBe(false);
+});
