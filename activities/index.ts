@@ -5,7 +5,7 @@ import type { JourneyActivities } from '../workflows/activity-types';
 import { createJournal } from './journal';
 import type { Mailer } from './mailer';
 import { createNotifier, type NotifyDeps } from './notify';
-import { createPrivacy } from './privacy';
+import { createPrivacy } from '../store/privacy';
 
 export interface ActivityDeps {
   db: Db;

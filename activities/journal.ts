@@ -2,14 +2,12 @@
 // read model, in one transaction. A retried activity changes nothing twice:
 // the timeline is keyed by (journeyId, seq) and the journey row only moves
 // forward in `version`.
+import { toDate } from '../domain/dates';
 import type { Db } from '../prisma/client';
 import { Prisma } from '../prisma/client';
 import type { RecordEventInput } from '../workflows/activity-types';
-import type { FollowUpState } from '../workflows/journey-state';
-import { MILESTONES } from '../workflows/policy';
-
-const asDate = (d: string | undefined | null) =>
-  d ? new Date(d.length === 10 ? `${d}T00:00:00Z` : d) : null;
+import type { FollowUpState } from '../domain/journey-state';
+import { MILESTONES } from '../domain/policy';
 
 /** Free-text fields that, typed with some actions, also fill read-model columns. */
 const JOURNEY_TEXT_COLUMNS = ['trainingTitle', 'certification'] as const;
@@ -52,20 +50,20 @@ export function createJournal(db: Db) {
             version: input.seq,
             status: j.status,
             fabriqueId: j.fabriqueId,
-            interviewAt: asDate(j.interviewAt),
-            decidedAt: asDate(j.decidedAt),
-            plannedStartDate: asDate(j.plannedStartDate),
+            interviewAt: toDate(j.interviewAt),
+            decidedAt: toDate(j.decidedAt),
+            plannedStartDate: toDate(j.plannedStartDate),
             durationMonths: j.durationMonths ?? null,
-            startDate: asDate(j.startDate),
-            plannedEndDate: asDate(j.plannedEndDate),
-            suspendedFrom: asDate(j.suspendedFrom),
+            startDate: toDate(j.startDate),
+            plannedEndDate: toDate(j.plannedEndDate),
+            suspendedFrom: toDate(j.suspendedFrom),
             exitKind: j.exit?.kind ?? null,
-            exitDate: asDate(j.exit?.date),
+            exitDate: toDate(j.exit?.date),
             exitReason: j.exit?.reason ?? null,
             certified: j.exit?.certified ?? null,
             endReason: j.endReason ?? null,
-            closedAt: asDate(j.closedAt),
-            nextDeadline: asDate(j.nextDeadline?.at),
+            closedAt: toDate(j.closedAt),
+            nextDeadline: toDate(j.nextDeadline?.at),
             nextDeadlineKind: j.nextDeadline?.kind ?? null,
             ...textColumns,
           },
@@ -79,16 +77,16 @@ export function createJournal(db: Db) {
               ? {
                   employer: texts.employer ?? null,
                   jobTitle: texts.jobTitle ?? null,
-                  contractStart: asDate(input.details.contractStart as string | null),
+                  contractStart: toDate(input.details.contractStart as string | null),
                   answeredAt: new Date(input.at),
                 }
               : {};
           const data = {
-            dueDate: asDate(fu.dueAt.slice(0, 10)) as Date,
+            dueDate: toDate(fu.dueAt.slice(0, 10)) as Date,
             status: fu.status,
             outcome: fu.outcome ?? null,
             answeredBy: fu.answeredBy ?? null,
-            surveySentAt: asDate(fu.surveySentAt),
+            surveySentAt: toDate(fu.surveySentAt),
             ...(fu.status === 'unknown' && input.event === 'follow-up-give-up'
               ? { answeredAt: new Date(input.at) }
               : {}),

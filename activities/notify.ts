@@ -11,9 +11,10 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Db } from '../prisma/client';
 import type { Prisma } from '../prisma/client';
 import type { SendNotificationInput } from '../workflows/activity-types';
-import type { Recipient } from '../workflows/notifications';
-import { addDuration, type Milestone, type TimingPolicy } from '../workflows/policy';
-import { issueFollowUpToken } from './follow-up-links';
+import type { Recipient } from '../domain/notifications';
+import { type Milestone, type TimingPolicy } from '../domain/policy';
+import { addDuration, dayOf } from '../domain/dates';
+import { issueFollowUpToken } from '../store/follow-up-tokens';
 import { messageIdFor, type Mailer } from './mailer';
 import type { TemplateContext } from './templates/context';
 import { renderEmail } from './templates/render';
@@ -70,7 +71,6 @@ export function createNotifier(deps: NotifyDeps) {
   }
 
   async function context(journey: JourneyRow, input: SendNotificationInput): Promise<TemplateContext> {
-    const dateOnly = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
     const timeline = await db.timelineEntry.findUnique({
       where: { journeyId_seq: { journeyId: journey.id, seq: input.seq } },
     });
@@ -113,11 +113,11 @@ export function createNotifier(deps: NotifyDeps) {
         trainingTitle: journey.trainingTitle,
         referredAt: journey.referredAt.toISOString(),
         interviewAt: journey.interviewAt?.toISOString() ?? null,
-        plannedStartDate: dateOnly(journey.plannedStartDate),
+        plannedStartDate: dayOf(journey.plannedStartDate),
         durationMonths: journey.durationMonths,
-        startDate: dateOnly(journey.startDate),
-        plannedEndDate: dateOnly(journey.plannedEndDate),
-        exitDate: dateOnly(journey.exitDate),
+        startDate: dayOf(journey.startDate),
+        plannedEndDate: dayOf(journey.plannedEndDate),
+        exitDate: dayOf(journey.exitDate),
       },
       details: input.details,
       texts,

@@ -6,7 +6,7 @@ import swaggerUi from 'swagger-ui-express';
 import type { Client } from '@temporalio/client';
 import type { MailCopies } from '../activities/mailer';
 import type { Db } from '../prisma/client';
-import type { TimingPolicy } from '../workflows/policy';
+import type { TimingPolicy } from '../domain/policy';
 import { authenticate } from './auth';
 import { authFailureLimit, corsPolicy, DEFAULT_LIMITS, followUpLimit, type Limits } from './limits';
 import { buildOpenApiDocument } from './openapi';

@@ -1,7 +1,8 @@
 // Who is calling: an organisation's API key, or the bootstrap admin key.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Db } from '../prisma/client';
-import type { Role } from '../workflows/transitions';
+import type { Role } from '../domain/transitions';
+import type { AuditActor } from '../store/audit';
 import { safeEqual, verifyKey } from './api-keys';
 import { forbidden, unauthorized } from './problem';
 
@@ -43,6 +44,11 @@ export function authenticate(db: Db, adminApiKey?: string): RequestHandler {
       })
       .catch(next);
   };
+}
+
+/** The caller as the audit log names it. */
+export function auditActorOf(c: Caller): AuditActor {
+  return { actorType: c.admin ? 'admin' : c.type, actorId: c.orgId };
 }
 
 export function caller(req: Request): Caller {

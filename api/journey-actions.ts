@@ -9,13 +9,15 @@ import {
   type Client,
 } from '@temporalio/client';
 import type { Db } from '../prisma/client';
-import type { ActionRequest } from '../workflows/actions';
-import { CODED_REASON_ACTIONS, FREE_TEXT_FIELDS, REFUSAL_TYPES } from '../workflows/actions';
-import { ageBand } from '../workflows/codes';
-import type { JourneyInput } from '../workflows/journey-state';
+import type { ActionRequest } from '../domain/actions';
+import { isFreeText, REFUSAL_TYPES } from '../domain/actions';
+import { ageBand } from '../domain/codes';
+import { ageAt, atMidnight } from '../domain/dates';
+import type { JourneyInput } from '../domain/journey-state';
 import { actionUpdates, workflowIdFor } from '../workflows/messages';
-import type { TimingPolicy } from '../workflows/policy';
-import type { ActionName, Actor } from '../workflows/transitions';
+import type { TimingPolicy } from '../domain/policy';
+import type { ActionName, Actor } from '../domain/transitions';
+import { knownFabrique } from './organizations';
 import { conflict, forbidden, unavailable, unprocessable, Problem } from './problem';
 import type { CreateJourney } from './schemas';
 import type { z } from 'zod';
@@ -25,14 +27,6 @@ export interface JourneyDeps {
   temporal: Client;
   taskQueue: string;
   policy: TimingPolicy;
-}
-
-function ageAt(birthDate: string, on: Date): number {
-  const b = new Date(`${birthDate}T00:00:00Z`);
-  let age = on.getUTCFullYear() - b.getUTCFullYear();
-  const m = on.getUTCMonth() - b.getUTCMonth();
-  if (m < 0 || (m === 0 && on.getUTCDate() < b.getUTCDate())) age--;
-  return age;
 }
 
 /** A stable fingerprint of a request body, to recognise an Idempotency-Key replay. */
@@ -136,12 +130,7 @@ export async function writeReferral(
 ) {
   const { db } = deps;
   const hash = requestHash(body);
-  const fabrique = await db.organization.findUnique({ where: { id: body.fabriqueId } });
-  if (!fabrique || fabrique.type !== 'fabrique') {
-    throw unprocessable('fabriqueId is not a known fabrique.', [
-      { field: 'fabriqueId', message: 'unknown fabrique' },
-    ]);
-  }
+  await knownFabrique(db, body.fabriqueId, 'fabriqueId');
   const now = new Date();
   const age = ageAt(body.learner.birthDate, now);
   if (age < 14 || age > 99) {
@@ -156,7 +145,7 @@ export async function writeReferral(
         lastName: body.learner.lastName,
         email: body.learner.email,
         phone: body.learner.phone ?? null,
-        birthDate: new Date(`${body.learner.birthDate}T00:00:00Z`),
+        birthDate: atMidnight(body.learner.birthDate),
         postalCode: body.learner.postalCode,
         gender: body.learner.gender,
         ageBand: ageBand(age),
@@ -235,10 +224,7 @@ export function splitBody(action: ActionName, body: Record<string, unknown>) {
   const texts: Record<string, string> = {};
   for (const [key, value] of Object.entries(body)) {
     if (value === undefined) continue;
-    const isText =
-      (FREE_TEXT_FIELDS as readonly string[]).includes(key) &&
-      !(key === 'reason' && CODED_REASON_ACTIONS.includes(action));
-    if (isText) texts[key] = String(value);
+    if (isFreeText(action, key)) texts[key] = String(value);
     else payload[key] = value;
   }
   return { payload, texts };

@@ -1,7 +1,9 @@
 // A journey as the API shows it, read from the PostgreSQL read model.
-import { day, followUpJson, journeyDatesJson, timelineJson } from '../activities/records';
+import { dayOf } from '../domain/dates';
+import { followUpJson, journeyDatesJson, timelineJson } from '../store/read-model';
 import type { Db, Prisma } from '../prisma/client';
-import { allowedActions, type Status } from '../workflows/transitions';
+import { OWNER_FIELD, ownsJourney } from '../domain/ownership';
+import { allowedActions, type Status } from '../domain/transitions';
 import type { Caller } from './auth';
 import { forbidden, notFound } from './problem';
 
@@ -16,22 +18,15 @@ export type JourneyRow = Prisma.JourneyGetPayload<{ include: typeof journeyInclu
 
 /** Which journeys a caller sees: agency its referrals, fabrique those at it, manager all. */
 export function scopeOf(caller: Caller): Prisma.JourneyWhereInput {
-  if (caller.type === 'agency') return { agencyId: caller.orgId ?? '' };
-  if (caller.type === 'fabrique') return { fabriqueId: caller.orgId ?? '' };
-  return {};
-}
-
-export function canSee(caller: Caller, journey: { agencyId: string; fabriqueId: string }): boolean {
-  if (caller.type === 'manager') return true;
-  if (caller.type === 'agency') return journey.agencyId === caller.orgId;
-  return journey.fabriqueId === caller.orgId;
+  const field = OWNER_FIELD[caller.type];
+  return field ? { [field]: caller.orgId ?? '' } : {};
 }
 
 /** The journey if the caller may see it: 404 when unknown, 403 when not theirs. */
 export async function findVisibleJourney(db: Db, caller: Caller, id: string): Promise<JourneyRow> {
   const journey = await db.journey.findUnique({ where: { id }, include: journeyInclude });
   if (!journey) throw notFound(`No journey ${id}.`);
-  if (!canSee(caller, journey)) throw forbidden('This journey is not yours.');
+  if (!ownsJourney(caller, journey)) throw forbidden('This journey is not yours.');
   return journey;
 }
 
@@ -43,7 +38,7 @@ export function toJourneyJson(
   const exit = j.exitKind
     ? {
         kind: j.exitKind as 'completed' | 'dropped_out',
-        date: day(j.exitDate) ?? '',
+        date: dayOf(j.exitDate) ?? '',
         certified: j.certified,
         reason: j.exitReason,
         certification: j.certification,
@@ -58,7 +53,7 @@ export function toJourneyJson(
       lastName: j.learner.lastName,
       email: j.learner.email,
       phone: j.learner.phone,
-      birthDate: day(j.learner.birthDate),
+      birthDate: dayOf(j.learner.birthDate),
       postalCode: j.learner.postalCode,
       gender: j.learner.gender,
       ageBand: j.learner.ageBand,
@@ -91,7 +86,7 @@ export function allowedActionsFor(
   caller: Caller,
   j: { status: string; agencyId: string; fabriqueId: string },
 ) {
-  if (!canSee(caller, j)) return [];
+  if (!ownsJourney(caller, j)) return [];
   return allowedActions(j.status as Status, caller.type);
 }
 

@@ -1,7 +1,7 @@
 // The OpenAPI 3.1 document, generated from the zod schemas that validate requests.
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { ACTIONS, TRANSITIONS } from '../workflows/transitions';
+import { ACTIONS, TRANSITIONS } from '../domain/transitions';
 import { StatsQuery } from './routes/stats';
 import {
   ACTION_BODIES,

@@ -11,9 +11,9 @@ import {
   REFUSAL_REASONS,
   SUSPENSION_REASONS,
   WITHDRAWAL_REASONS,
-} from '../workflows/codes';
-import { DATE_RANGE } from '../workflows/policy';
-import { ACTIONS, STATUSES, type ActionName } from '../workflows/transitions';
+} from '../domain/codes';
+import { DATE_RANGE } from '../domain/dates';
+import { ACTIONS, STATUSES, type ActionName } from '../domain/transitions';
 
 extendZodWithOpenApi(z);
 

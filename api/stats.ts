@@ -1,8 +1,8 @@
 // The network's indicators (GET /v1/stats), computed from the read model.
 // Pure: rows in, figures out, so that the definitions can be read and tested.
-import { POSITIVE_OUTCOMES, type FollowUpOutcome } from '../workflows/codes';
-import { MILESTONES } from '../workflows/policy';
-import { STATUSES } from '../workflows/transitions';
+import { POSITIVE_OUTCOMES, type FollowUpOutcome } from '../domain/codes';
+import { MILESTONES } from '../domain/policy';
+import { STATUSES } from '../domain/transitions';
 
 export interface StatsRow {
   status: string;

@@ -22,9 +22,9 @@ import { createMailer } from '../activities/mailer';
 import { closeApp, createApp } from '../api/app';
 import { createDb, type Db } from '../prisma/client';
 import { createJourneyWorker } from '../worker/create-worker';
-import { AGE_BANDS, DIPLOMA_LEVELS, FOLLOW_UP_OUTCOMES, GENDERS } from '../workflows/codes';
-import { DEFAULT_POLICY } from '../workflows/policy';
-import { STATUSES } from '../workflows/transitions';
+import { AGE_BANDS, DIPLOMA_LEVELS, FOLLOW_UP_OUTCOMES, GENDERS } from '../domain/codes';
+import { DEFAULT_POLICY } from '../domain/policy';
+import { STATUSES } from '../domain/transitions';
 
 const REFERRALS = Number(process.env.BENCH_REFERRALS ?? 200);
 const STATS_JOURNEYS = Number(process.env.BENCH_STATS_JOURNEYS ?? 10_000);

@@ -1,9 +1,10 @@
 // Configuration from the environment, with defaults that run on one machine.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULTS } from './defaults.mjs';
 import { encryptionKeysFromEnv, type EncryptionKeys } from './codec';
-import { resolvePolicy, type TimingPolicy } from '../workflows/policy';
+import { resolvePolicy, type TimingPolicy } from '../domain/policy';
 import { TASK_QUEUE } from '../workflows/messages';
 
 export interface Config {
@@ -34,15 +35,35 @@ export interface Config {
   encryption?: EncryptionKeys;
   /** The policy new journeys copy. */
   policy: TimingPolicy;
+  /** The worker's Temporal log level (LOG_LEVEL). */
+  logLevel: LogLevel;
+  /** Where `npm start` keeps the dev server's journeys, the keys and the mail (PARCOURS_DATA_DIR). */
+  dataDir: string;
 }
 
-export const DEFAULTS = {
-  port: 3000,
-  databaseUrl: 'postgresql://postgres@127.0.0.1:5432/parcours',
-  temporalAddress: '127.0.0.1:7233',
-  mailDir: '.data/mail',
-  mailFrom: 'Parcours <no-reply@parcours.localhost>',
-};
+const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The bundle `npm run build` writes. */
+export const DEFAULT_BUNDLE_PATH = path.resolve(__dirname, '../dist/workflow-bundle.js');
+
+/** The bundle to use: WORKFLOW_BUNDLE, or dist/ in production, or none (bundle at start). */
+/** Read by the worker only: the API needs no bundle. */
+export function bundlePathFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  built: string = DEFAULT_BUNDLE_PATH,
+): string | undefined {
+  if (env.WORKFLOW_BUNDLE) return env.WORKFLOW_BUNDLE;
+  if (env.NODE_ENV === 'production') {
+    if (!existsSync(built)) {
+      throw new Error(`NODE_ENV=production needs a prebuilt workflow bundle; run \`npm run build\` first.`);
+    }
+    return built;
+  }
+  return undefined;
+}
+
+export { DEFAULTS };
 
 /** JOURNEY_POLICY holds a JSON object, or the path of a JSON file. */
 export function loadPolicy(value: string | undefined): TimingPolicy {
@@ -69,6 +90,15 @@ function positiveInt(name: string, value: string | undefined, fallback: number):
   if (!Number.isInteger(n) || n <= 0)
     throw new Error(`${name} must be a positive whole number, got ${value}`);
   return n;
+}
+
+function logLevel(value: string | undefined): LogLevel {
+  if (!value) return 'WARN';
+  const level = value.toUpperCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) {
+    throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${value}`);
+  }
+  return level as LogLevel;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -98,5 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .filter(Boolean),
     encryption: encryptionKeysFromEnv(env),
     policy: loadPolicy(env.JOURNEY_POLICY),
+    logLevel: logLevel(env.LOG_LEVEL),
+    dataDir: path.resolve(env.PARCOURS_DATA_DIR || DEFAULTS.dataDir),
   };
 }

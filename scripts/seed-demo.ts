@@ -2,7 +2,7 @@
 // README walk-through works at once. Does nothing once organisations exist.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createOrganization } from '../api/routes/organizations';
+import { createOrganization } from '../api/organizations';
 import { loadConfig } from '../config/env';
 import { createDb } from '../prisma/client';
 
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
         org.type === 'fabrique' ? (org.name.includes('Roubaix') ? 'fabrique2' : 'fabrique') : org.type;
       keys[label] = { id: row.id, name: row.name, apiKey };
     }
-    const file = path.join(path.resolve(process.env.PARCOURS_DATA_DIR || '.data'), 'demo-keys.json');
+    const file = path.join(config.dataDir, 'demo-keys.json');
     writeFileSync(file, JSON.stringify(keys, null, 2) + '\n', { mode: 0o600 });
     console.log(`\n[seed] Demo organisations created (keys also in ${path.relative(process.cwd(), file)}):`);
     for (const [label, k] of Object.entries(keys)) {

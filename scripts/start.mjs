@@ -7,10 +7,11 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { DEFAULTS } from '../config/defaults.mjs';
 import { ensureDependencies } from './lib/deps.mjs';
 
 // Where `npm start` keeps its state (Temporal's journeys, keys, mail).
-const DATA = path.resolve(process.env.PARCOURS_DATA_DIR || '.data');
+const DATA = path.resolve(process.env.PARCOURS_DATA_DIR || DEFAULTS.dataDir);
 const port = (name, fallback) => {
   const value = process.env[name] || String(fallback);
   if (!/^\d{1,5}$/.test(value) || Number(value) < 1 || Number(value) > 65535) {
@@ -29,7 +30,7 @@ async function main() {
   const t0 = Date.now();
   ensureDependencies(log);
   const { provisionDatabase, provisionTemporal } = await import('./lib/stack.mjs');
-  const { DEFAULT_DATABASE_URL } = await import('./lib/database.mjs');
+  const { databaseUrlFromEnv } = await import('./lib/database.mjs');
   mkdirSync(DATA, { recursive: true });
 
   const children = [];
@@ -60,8 +61,8 @@ async function main() {
   process.on('SIGTERM', () => void stopAll(0));
 
   temporal = await provisionTemporal({
-    port: port('TEMPORAL_PORT', 7233),
-    uiPort: port('TEMPORAL_UI_PORT', 8233),
+    port: port('TEMPORAL_PORT', DEFAULTS.temporalPort),
+    uiPort: port('TEMPORAL_UI_PORT', DEFAULTS.temporalUiPort),
     dbFile: path.join(DATA, 'temporal.db'),
     logFile: path.join(DATA, 'temporal.log'),
     log,
@@ -69,7 +70,7 @@ async function main() {
   if (stopping) return;
 
   try {
-    const databaseUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
+    const databaseUrl = databaseUrlFromEnv();
     await provisionDatabase(databaseUrl, { log });
 
     const adminKeyFile = path.join(DATA, 'admin-api-key');
@@ -79,7 +80,7 @@ async function main() {
         writeFileSync(adminKeyFile, `adm_${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
       adminKey = readFileSync(adminKeyFile, 'utf8').trim();
     }
-    const apiPort = String(port('PORT', 3000));
+    const apiPort = String(port('PORT', DEFAULTS.port));
     const env = {
       ...process.env,
       PARCOURS_DATA_DIR: DATA,

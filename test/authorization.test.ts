@@ -15,7 +15,7 @@ import {
 } from './support/authorization-matrix';
 import { FOLLOW_UP_SOON, liveFollowUpLinks } from './support/follow-up-links';
 import { startStack, today, type HttpResult, type TestStack } from './support/stack';
-import { TRANSITIONS, type ActionName } from '../workflows/transitions';
+import { TRANSITIONS, type ActionName } from '../domain/transitions';
 
 let stack: TestStack;
 

@@ -3,11 +3,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { encryptionKeysFromEnv } from '../config/codec';
-import { loadConfig, loadPolicy } from '../config/env';
+import { bundlePathFromEnv, loadConfig, loadPolicy } from '../config/env';
 import { ensureDatabase } from '../scripts/lib/database.mjs';
 import { freePort } from '../scripts/lib/temporal.mjs';
-import { bundlePathFromEnv } from '../worker/create-worker';
-import { DEFAULT_POLICY, addDuration } from '../workflows/policy';
+import { DEFAULT_POLICY } from '../domain/policy';
+import { addDuration } from '../domain/dates';
 
 describe('JOURNEY_POLICY', () => {
   test('unset, journeys get the policy of DESIGN.md', () => {

@@ -4,7 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
 import { closeApp, createApp } from '../api/app';
 import { createDb } from '../prisma/client';
-import { DEFAULT_POLICY } from '../workflows/policy';
+import { DEFAULT_POLICY } from '../domain/policy';
 import { ensureTemporalCli, freePort, startDevServer } from '../scripts/lib/temporal.mjs';
 import { startStack, type TestStack } from './support/stack';
 

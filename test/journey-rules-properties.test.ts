@@ -7,23 +7,20 @@
 // refuses (NUL). Pure functions, no Temporal: thousands of cases a second.
 import fc from 'fast-check';
 import { ACTION_BODIES } from '../api/schemas';
-import type { ActionRequest } from '../workflows/actions';
+import type { ActionRequest } from '../domain/actions';
 import {
   DROPOUT_REASONS,
   FOLLOW_UP_OUTCOMES,
   REFUSAL_REASONS,
   SUSPENSION_REASONS,
   WITHDRAWAL_REASONS,
-} from '../workflows/codes';
-import {
-  ActionRefused,
-  applyAction,
-  checkAction,
-  initialState,
-  type JourneyState,
-} from '../workflows/journey-state';
-import { DATE_RANGE, DEFAULT_POLICY } from '../workflows/policy';
-import { ACTIONS, TRANSITIONS, type ActionName, type Actor } from '../workflows/transitions';
+} from '../domain/codes';
+import { initialState, type JourneyState } from '../domain/journey-state';
+import { ActionRefused, checkAction } from '../domain/journey-checks';
+import { applyAction } from '../domain/journey-changes';
+import { DEFAULT_POLICY } from '../domain/policy';
+import { DATE_RANGE } from '../domain/dates';
+import { ACTIONS, TRANSITIONS, type ActionName, type Actor } from '../domain/transitions';
 import { dateString, junkValue } from './support/junk';
 
 const NOW = new Date('2026-06-15T10:00:00.000Z');

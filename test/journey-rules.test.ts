@@ -2,15 +2,11 @@
 // act, and the date rules of each action (late entry, nothing in the future,
 // no completion before the start, no follow-up before it is due, at most 24
 // months of training suspensions excluded). No Temporal, no database.
-import { REFUSAL_TYPES, type ActionRequest } from '../workflows/actions';
-import {
-  ActionRefused,
-  applyAction,
-  checkAction,
-  initialState,
-  type JourneyState,
-} from '../workflows/journey-state';
-import { DEFAULT_POLICY, resolvePolicy, type TimingPolicy } from '../workflows/policy';
+import { REFUSAL_TYPES, type ActionRequest } from '../domain/actions';
+import { initialState, type JourneyState } from '../domain/journey-state';
+import { ActionRefused, checkAction } from '../domain/journey-checks';
+import { applyAction } from '../domain/journey-changes';
+import { DEFAULT_POLICY, resolvePolicy, type TimingPolicy } from '../domain/policy';
 import {
   ACTIONS,
   ACTIVE_STATUSES,
@@ -19,7 +15,7 @@ import {
   allowedActions,
   type ActionName,
   type Actor,
-} from '../workflows/transitions';
+} from '../domain/transitions';
 
 const NOW = new Date('2026-06-15T10:00:00.000Z');
 const AGENCY = 'agency-1';

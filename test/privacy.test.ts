@@ -2,7 +2,7 @@
 // stack: a manager exports everything held about a learner, or erases it; a
 // closed journey erases it by itself once its retention period is over.
 import { randomBytes, randomInt } from 'node:crypto';
-import { erasePersonalData } from '../activities/privacy';
+import { erasePersonalData } from '../store/privacy';
 import { stateQuery, workflowIdFor } from '../workflows/messages';
 import { recordHistory } from './support/histories';
 import { startStack, today, type TestStack } from './support/stack';

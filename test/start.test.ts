@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { writeReferral } from '../api/journey-actions';
 import { createDb } from '../prisma/client';
 import { freePort, portOpen } from '../scripts/lib/temporal.mjs';
-import { DEFAULT_POLICY } from '../workflows/policy';
+import { DEFAULT_POLICY } from '../domain/policy';
 import { dropDatabase, siblingDatabaseUrl } from './support/databases';
 
 const ROOT = path.resolve(__dirname, '..');

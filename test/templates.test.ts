@@ -1,6 +1,6 @@
-import { FOLLOW_UP_OUTCOMES, REFUSAL_REASONS } from '../workflows/codes';
-import type { EventDetails } from '../workflows/journey-state';
-import { TEMPLATES, type TemplateName } from '../workflows/notifications';
+import { FOLLOW_UP_OUTCOMES, REFUSAL_REASONS } from '../domain/codes';
+import type { EventDetails } from '../domain/journey-state';
+import { TEMPLATES, type TemplateName } from '../domain/notifications';
 import type { TemplateContext } from '../activities/templates/context';
 import { renderFollowUpForm, renderFollowUpPage } from '../activities/templates/follow-up-form';
 import { renderEmail } from '../activities/templates/render';

@@ -2,7 +2,7 @@
 // timers (no time skipping), PostgreSQL holds the read model, an SMTP server
 // in this process receives the emails. The policy is shortened to seconds and
 // independent journeys run concurrently to keep the file short.
-import type { TimingPolicy } from '../workflows/policy';
+import type { TimingPolicy } from '../domain/policy';
 import type { ReceivedEmail } from './support/smtp';
 import { startStack, today, type HttpResult, type TestStack } from './support/stack';
 

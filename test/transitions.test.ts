@@ -3,11 +3,11 @@
 // response shows the change; refused (wrong status 409, wrong role or another
 // organisation's journey 403, bad body 422), it changes nothing: not the
 // read model, not the timeline, not the workflow history, not the mailbox.
-import { ageBand } from '../workflows/codes';
-import type { JourneyInput } from '../workflows/journey-state';
+import { ageBand } from '../domain/codes';
+import type { JourneyInput } from '../domain/journey-state';
 import { stateQuery, workflowIdFor } from '../workflows/messages';
-import type { TimingPolicy } from '../workflows/policy';
-import type { ActionName, Status } from '../workflows/transitions';
+import type { TimingPolicy } from '../domain/policy';
+import type { ActionName, Status } from '../domain/transitions';
 import { startStack, today, type HttpResult, type Org, type TestStack } from './support/stack';
 
 const DAY_MS = 86_400_000;

@@ -1,13 +1,11 @@
 // Builds the Temporal worker that runs journeys: the workflow code (a
 // prebuilt bundle when one is given) and the activities with their deps.
 import path from 'node:path';
-import { existsSync } from 'node:fs';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import { dataConverterFor, type EncryptionKeys } from '../config/codec';
 
 export const WORKFLOWS_PATH = path.resolve(__dirname, '../workflows/index.ts');
-export const DEFAULT_BUNDLE_PATH = path.resolve(__dirname, '../dist/workflow-bundle.js');
 
 export interface JourneyWorkerOptions extends ActivityDeps {
   connection: NativeConnection;
@@ -18,21 +16,6 @@ export interface JourneyWorkerOptions extends ActivityDeps {
   identity?: string;
   /** Payload encryption keys; the same as the clients'. */
   encryption?: EncryptionKeys;
-}
-
-/** The bundle to use: WORKFLOW_BUNDLE, or dist/ in production, or none (bundle at start). */
-export function bundlePathFromEnv(
-  env: NodeJS.ProcessEnv = process.env,
-  built: string = DEFAULT_BUNDLE_PATH,
-): string | undefined {
-  if (env.WORKFLOW_BUNDLE) return env.WORKFLOW_BUNDLE;
-  if (env.NODE_ENV === 'production') {
-    if (!existsSync(built)) {
-      throw new Error(`NODE_ENV=production needs a prebuilt workflow bundle; run \`npm run build\` first.`);
-    }
-    return built;
-  }
-  return undefined;
 }
 
 export async function createJourneyWorker(options: JourneyWorkerOptions): Promise<Worker> {

@@ -2,14 +2,14 @@
 // running activities finish before it exits.
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createMailer } from '../activities/mailer';
-import { loadConfig } from '../config/env';
+import { bundlePathFromEnv, loadConfig } from '../config/env';
 import { connectWorker } from '../config/temporal';
 import { createDb } from '../prisma/client';
-import { bundlePathFromEnv, createJourneyWorker } from './create-worker';
+import { createJourneyWorker } from './create-worker';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  Runtime.install({ logger: new DefaultLogger((process.env.LOG_LEVEL as 'WARN' | undefined) ?? 'WARN') });
+  Runtime.install({ logger: new DefaultLogger(config.logLevel) });
   const db = createDb(config.databaseUrl);
   const mailer = createMailer({ smtpUrl: config.smtpUrl, mailDir: config.mailDir });
   const connection = await connectWorker(config.temporal);

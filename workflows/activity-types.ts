@@ -1,19 +1,9 @@
 // The activities the journey workflow calls, as the workflow needs them.
 // activities/ implements this interface; the workflow imports it as types.
-import type { Instant } from './actions';
-import type { JourneyState, EventDetails } from './journey-state';
-import type { EventName, Recipient, TemplateName } from './notifications';
-import type { Actor, Status } from './transitions';
-
-export interface Deadline {
-  at: Instant;
-  kind: string;
-}
-
-/** The state a client sees: codes and dates, never personal data. */
-export interface JourneyView extends JourneyState {
-  nextDeadline: Deadline | null;
-}
+import type { Instant } from '../domain/dates';
+import type { EventDetails, JourneyView } from '../domain/journey-state';
+import type { EventName, Recipient, TemplateName } from '../domain/notifications';
+import type { Actor, Status } from '../domain/transitions';
 
 export interface RecordEventInput {
   journeyId: string;

@@ -10,23 +10,23 @@ import {
   setHandler,
   sleep,
 } from '@temporalio/workflow';
-import type { ActionRequest } from './actions';
-import type { JourneyActivities, JourneyView } from './activity-types';
-import { nextTimer, type Timer } from './deadlines';
+import type { ActionRequest } from '../domain/actions';
+import { addDuration } from '../domain/dates';
+import { nextTimer, type Timer } from '../domain/deadlines';
+import { applyAction, applyTimer } from '../domain/journey-changes';
+import { ActionRefused, checkAction } from '../domain/journey-checks';
 import {
-  ActionRefused,
-  applyAction,
-  checkAction,
   initialState,
-  resolveMilestone,
   type EventDetails,
   type JourneyInput,
   type JourneyState,
-} from './journey-state';
+  type JourneyView,
+} from '../domain/journey-state';
+import { notificationsFor, type EventName, type NotificationRequest } from '../domain/notifications';
+import { DEFAULT_POLICY, type TimingPolicy } from '../domain/policy';
+import { ACTIONS, isTerminal, type ActionName, type Actor, type Status } from '../domain/transitions';
+import type { JourneyActivities } from './activity-types';
 import { actionUpdates, stateQuery } from './messages';
-import { notificationsFor, type EventName, type NotificationRequest } from './notifications';
-import { addDuration, DEFAULT_POLICY, type TimingPolicy } from './policy';
-import { ACTIONS, isTerminal, type ActionName, type Actor, type Status } from './transitions';
 
 const { recordEvent, erasePersonalData } = proxyActivities<JourneyActivities>({
   startToCloseTimeout: '30 seconds',
@@ -142,31 +142,8 @@ class LearnerJourney {
   }
 
   private async fire(timer: Timer): Promise<void> {
-    const s = this.state;
-    const from = s.status;
-    s.fired.push(timer.key);
-    const details: EventDetails = timer.milestone ? { milestone: timer.milestone } : {};
-    switch (timer.kind) {
-      case 'decision-expiry':
-      case 'waitlist-expiry':
-        s.status = 'expired';
-        s.endReason = timer.kind === 'decision-expiry' ? 'no_decision' : 'waitlist_timeout';
-        s.closedAt = new Date().toISOString();
-        break;
-      case 'follow-up-survey': {
-        const fu = timer.milestone && s.followUps[timer.milestone];
-        if (fu) {
-          fu.status = 'sent';
-          fu.surveySentAt = new Date().toISOString();
-        }
-        break;
-      }
-      case 'follow-up-give-up':
-        if (timer.milestone) resolveMilestone(s, timer.milestone, 'unknown', 'unknown', 'system', new Date());
-        break;
-      default:
-        break;
-    }
+    const from = this.state.status;
+    const details = applyTimer(this.state, timer, new Date());
     await this.record(timer.kind, from, { type: 'system' }, details);
   }
 

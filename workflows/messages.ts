@@ -1,8 +1,8 @@
 // Temporal message definitions, shared by the workflow and its clients.
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { ActionRequest } from './actions';
-import type { JourneyView } from './activity-types';
-import { ACTIONS, type ActionName } from './transitions';
+import type { ActionRequest } from '../domain/actions';
+import { type JourneyView } from '../domain/journey-state';
+import { ACTIONS, type ActionName } from '../domain/transitions';
 
 /** The one task queue journeys run on. */
 export const TASK_QUEUE = 'learner-journeys';

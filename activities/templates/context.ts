@@ -1,7 +1,7 @@
 // What a template may say: gathered by the notification activity from
 // PostgreSQL at send time (personal data never travels through Temporal).
-import type { EventDetails } from '../../workflows/journey-state';
-import type { Milestone } from '../../workflows/policy';
+import type { EventDetails } from '../../domain/journey-state';
+import type { Milestone } from '../../domain/policy';
 
 export interface TemplateContext {
   learner: {

@@ -2,6 +2,8 @@
 // Instants are shown in Paris time; calendar dates (YYYY-MM-DD) are shown
 // as they are, without going through a time zone that could shift the day.
 
+import { atMidnight } from '../../domain/dates';
+
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
 const instantDate = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long' });
@@ -20,7 +22,7 @@ function firstOfMonth(formatted: string): string {
 
 /** "12 mars 2027" for a YYYY-MM-DD date or an ISO instant; the input itself if unreadable. */
 export function formatDate(value: string): string {
-  const date = DATE_ONLY.test(value) ? new Date(`${value}T00:00:00.000Z`) : new Date(value);
+  const date = DATE_ONLY.test(value) ? atMidnight(value) : new Date(value);
   if (Number.isNaN(date.getTime())) return value;
   return firstOfMonth((DATE_ONLY.test(value) ? calendarDate : instantDate).format(date));
 }

@@ -1,7 +1,7 @@
 // The fabrique's decision on a referral (waitlist, admission, refusal), a
 // withdrawal, a no-show, or a referral that expired without a decision.
-import { REFUSAL_REASONS, WITHDRAWAL_REASONS } from '../../workflows/codes';
-import type { TemplateName } from '../../workflows/notifications';
+import { REFUSAL_REASONS, WITHDRAWAL_REASONS } from '../../domain/codes';
+import type { TemplateName } from '../../domain/notifications';
 import type { TemplateContext } from './context';
 import {
   detailBoolean,

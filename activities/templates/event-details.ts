@@ -1,7 +1,7 @@
 // Reading what an event carries: codes and dates in `details`, free text in
 // `texts`. Values are checked here so that a template never prints
 // "undefined", "null" or a raw code where a French label belongs.
-import type { CodeList } from '../../workflows/codes';
+import type { CodeList } from '../../domain/codes';
 import type { TemplateContext } from './context';
 import { formatDate } from './dates';
 

@@ -1,7 +1,7 @@
 // The page a learner opens from the follow-up email: phones first, no
 // account, no script, nothing loaded from elsewhere. The link carries a
 // token, so the page keeps it out of referrers and search engines.
-import { FOLLOW_UP_OUTCOMES, type FollowUpOutcome } from '../../workflows/codes';
+import { FOLLOW_UP_OUTCOMES, type FollowUpOutcome } from '../../domain/codes';
 import { escapeHtml } from './html';
 
 /** What the learner may answer: every outcome but "unknown", which only the system records. */

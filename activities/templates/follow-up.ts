@@ -1,7 +1,7 @@
 // The follow-up 3 and 6 months after the exit: the survey to the learner,
 // its reminder, and the request to the fabrique when the learner is silent.
-import { FOLLOW_UP_OUTCOMES } from '../../workflows/codes';
-import type { TemplateName } from '../../workflows/notifications';
+import { FOLLOW_UP_OUTCOMES } from '../../domain/codes';
+import type { TemplateName } from '../../domain/notifications';
 import type { TemplateContext } from './context';
 import { formatDate } from './dates';
 import { firstDate, milestoneMonths, trainingTitle } from './event-details';

@@ -1,6 +1,6 @@
 // A referral arrives at a fabrique, is taken in review, or moves to another
 // fabrique: what the learner and the professionals are told.
-import type { TemplateName } from '../../workflows/notifications';
+import type { TemplateName } from '../../domain/notifications';
 import type { TemplateContext } from './context';
 import { formatDateTime } from './dates';
 import { detailString, firstDate, freeText, trainingTitle } from './event-details';

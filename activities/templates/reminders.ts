@@ -1,6 +1,6 @@
 // Timers that found nothing done: reminders to the fabrique, then
 // escalations to the GEN managers.
-import type { TemplateName } from '../../workflows/notifications';
+import type { TemplateName } from '../../domain/notifications';
 import type { TemplateContext } from './context';
 import { firstDate, trainingTitle } from './event-details';
 import { compose, facts, paragraph, type Template } from './layout';

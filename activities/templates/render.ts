@@ -1,6 +1,6 @@
 // The email for each template name. The table is exhaustive: a template
 // added to TEMPLATES without its wording fails to compile.
-import type { TemplateName } from '../../workflows/notifications';
+import type { TemplateName } from '../../domain/notifications';
 import type { RenderedEmail, TemplateContext } from './context';
 import { decisionTemplates } from './decisions';
 import { followUpTemplates } from './follow-up';

@@ -1,8 +1,8 @@
 // The training itself: start, suspension, resumption, extension, exit, and
 // the administrative closing of a journey. Training bodies must tell the
 // agency of any start, suspension, dropout or completion.
-import { DROPOUT_REASONS, SUSPENSION_REASONS } from '../../workflows/codes';
-import type { TemplateName } from '../../workflows/notifications';
+import { DROPOUT_REASONS, SUSPENSION_REASONS } from '../../domain/codes';
+import type { TemplateName } from '../../domain/notifications';
 import type { TemplateContext } from './context';
 import {
   detailBoolean,

@@ -3,9 +3,9 @@
 // milestone, expires, and stops working once the milestone is answered.
 import express, { Router, type Request, type Response } from 'express';
 import type { Db } from '../../prisma/client';
-import { hashToken } from '../../activities/follow-up-links';
+import { hashToken } from '../../store/follow-up-tokens';
 import { renderFollowUpForm, renderFollowUpPage } from '../../activities/templates/follow-up-form';
-import type { Milestone } from '../../workflows/policy';
+import type { Milestone } from '../../domain/policy';
 import { runAction, type JourneyDeps } from '../journey-actions';
 import { Problem, fieldErrors } from '../problem';
 import { FollowUpAnswer } from '../schemas';

@@ -2,10 +2,11 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Prisma } from '../../prisma/client';
-import { DATE_RANGE } from '../../workflows/policy';
-import { TRANSITIONS, type Actor } from '../../workflows/transitions';
+import { atMidnight, DATE_RANGE, endOfDay } from '../../domain/dates';
+import { checkTransition, type Actor, type Status } from '../../domain/transitions';
 import { caller, requireRole } from '../auth';
 import { referLearner, runAction, type JourneyDeps } from '../journey-actions';
+import { knownFabrique } from '../organizations';
 import { findVisibleJourney, journeyInclude, loadJourneyJson, scopeOf, toJourneyJson } from '../journey-view';
 import { badRequest, forbidden, notFound, parseInput, unprocessable } from '../problem';
 import { ACTION_BODIES, ActionNameParam, CreateJourney, ListJourneysQuery } from '../schemas';
@@ -71,9 +72,8 @@ export function journeyRoutes(deps: JourneyDeps): Router {
     if (q.agencyId) and.push({ agencyId: q.agencyId });
     if (q.qpvResident !== undefined) and.push({ learner: { qpvResident: q.qpvResident } });
     if (q.gender) and.push({ learner: { gender: q.gender } });
-    if (q.from) and.push({ referredAt: { gte: new Date(`${q.from}T00:00:00Z`) } });
-    if (q.to)
-      and.push({ referredAt: { lt: new Date(new Date(`${q.to}T00:00:00Z`).getTime() + 86_400_000) } });
+    if (q.from) and.push({ referredAt: { gte: atMidnight(q.from) } });
+    if (q.to) and.push({ referredAt: { lt: endOfDay(q.to) } });
     if (q.cursor) {
       const cur = decodeCursor(q.cursor);
       const at = new Date(cur.referredAt);
@@ -106,20 +106,11 @@ export function journeyRoutes(deps: JourneyDeps): Router {
     const action = ActionNameParam.safeParse(req.params.action);
     if (!action.success) throw notFound(`No action ${req.params.action}.`);
     const journey = await findVisibleJourney(db, c, id);
-    if (!TRANSITIONS[action.data].who.includes(c.type)) {
-      throw forbidden(
-        `A ${c.type} may not ${action.data}; only ${TRANSITIONS[action.data].who.join(' or ')}.`,
-      );
-    }
+    // The role first: the status is the workflow's to check, against its own state.
+    const refusal = checkTransition(action.data, journey.status as Status, c.type);
+    if (refusal?.kind === 'role') throw forbidden(refusal.message);
     const body = parseInput(ACTION_BODIES[action.data], req.body ?? {}, 'body') as Record<string, unknown>;
-    if (action.data === 'transfer') {
-      const target = await db.organization.findUnique({ where: { id: String(body.toFabriqueId) } });
-      if (!target || target.type !== 'fabrique') {
-        throw unprocessable('toFabriqueId is not a known fabrique.', [
-          { field: 'toFabriqueId', message: 'unknown fabrique' },
-        ]);
-      }
-    }
+    if (action.data === 'transfer') await knownFabrique(db, String(body.toFabriqueId), 'toFabriqueId');
     const actor: Actor = { type: c.type, orgId: c.orgId ?? undefined };
     await runAction(deps, journey.id, action.data, actor, body);
     res.json(await loadJourneyJson(db, c, id));

@@ -1,11 +1,12 @@
 // /v1/learners/:id: the learner's rights over their personal data (RGPD),
 // exercised through a manager: access (export) and erasure. Both are audited.
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import type { MailCopies } from '../../activities/mailer';
-import { erasePersonalData, exportLearnerData, type Requester } from '../../activities/privacy';
+import { audit } from '../../store/audit';
+import { erasePersonalData, exportLearnerData } from '../../store/privacy';
 import type { Db } from '../../prisma/client';
-import { caller, requireRole } from '../auth';
+import { auditActorOf, caller, requireRole } from '../auth';
 import { notFound } from '../problem';
 
 const IdParam = z.uuid();
@@ -14,11 +15,6 @@ function learnerId(raw: string): string {
   const parsed = IdParam.safeParse(raw);
   if (!parsed.success) throw notFound(`No learner ${raw}.`);
   return parsed.data;
-}
-
-function requester(req: Request): Requester {
-  const c = caller(req);
-  return { type: c.admin ? 'admin' : c.type, id: c.orgId };
 }
 
 /** `copies`: the .eml folder the worker writes to, when mail does not go out over SMTP. */
@@ -30,10 +26,7 @@ export function learnerRoutes(db: Db, copies?: MailCopies): Router {
     const id = learnerId(req.params.id);
     const data = await exportLearnerData(db, id);
     if (!data) throw notFound(`No learner ${id}.`);
-    const who = requester(req);
-    await db.auditEntry.create({
-      data: { actorType: who.type, actorId: who.id, action: 'learner.export', targetId: id },
-    });
+    await audit(db, auditActorOf(caller(req)), 'learner.export', id);
     res
       .set('Content-Disposition', `attachment; filename="learner-${id}.json"`)
       .set('Cache-Control', 'no-store')
@@ -42,7 +35,12 @@ export function learnerRoutes(db: Db, copies?: MailCopies): Router {
 
   router.post('/:id/erase', async (req, res) => {
     const id = learnerId(req.params.id);
-    const summary = await erasePersonalData(db, { learnerId: id, reason: 'request' }, requester(req), copies);
+    const summary = await erasePersonalData(
+      db,
+      { learnerId: id, reason: 'request' },
+      auditActorOf(caller(req)),
+      copies,
+    );
     if (!summary) throw notFound(`No learner ${id}.`);
     res.json(summary);
   });

@@ -2,43 +2,14 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../prisma/client';
+import { audit } from '../../store/audit';
 import { KEY_ID, issueKey } from '../api-keys';
-import { caller, requireAdmin, requireRole } from '../auth';
+import { auditActorOf, caller, requireAdmin, requireRole } from '../auth';
+import { createOrganization, organizationJson } from '../organizations';
 import { notFound, parseInput } from '../problem';
 import { CreateOrganization } from '../schemas';
 
 const OrgId = z.uuid();
-
-type OrgRow = Awaited<ReturnType<Db['organization']['findFirstOrThrow']>>;
-
-export function organizationJson(o: OrgRow) {
-  return {
-    id: o.id,
-    type: o.type,
-    name: o.name,
-    email: o.email,
-    region: o.region,
-    department: o.department,
-    agencyKind: o.agencyKind,
-    createdAt: o.createdAt.toISOString(),
-  };
-}
-
-/** Creates an organisation with its first key; used by the API and the demo seed. */
-export async function createOrganization(db: Db, input: ReturnType<typeof CreateOrganization.parse>) {
-  const org = await db.organization.create({
-    data: {
-      type: input.type,
-      name: input.name,
-      email: input.email,
-      region: input.region ?? null,
-      department: input.department ?? null,
-      agencyKind: input.type === 'agency' ? (input.agencyKind ?? null) : null,
-    },
-  });
-  const key = await issueKey(db, org.id);
-  return { org, ...key };
-}
 
 export function organizationRoutes(db: Db): Router {
   const router = Router();
@@ -46,9 +17,7 @@ export function organizationRoutes(db: Db): Router {
   router.post('/', requireAdmin(), async (req, res) => {
     const input = parseInput(CreateOrganization, req.body, 'body');
     const { org, keyId, apiKey } = await createOrganization(db, input);
-    await db.auditEntry.create({
-      data: { actorType: 'admin', action: 'organization.create', targetId: org.id, details: { keyId } },
-    });
+    await audit(db, auditActorOf(caller(req)), 'organization.create', org.id, { keyId });
     res
       .status(201)
       .location(`/v1/organizations/${org.id}`)
@@ -75,17 +44,13 @@ export function apiKeyRoutes(db: Db): Router {
     if (!org) throw notFound(`No organisation ${raw}.`);
     return org;
   };
-  const audit = (req: Request, action: string, targetId: string, details: Record<string, string>) => {
-    const c = caller(req);
-    return db.auditEntry.create({
-      data: { actorType: c.admin ? 'admin' : c.type, actorId: c.orgId, action, targetId, details },
-    });
-  };
+  const auditBy = (req: Request, action: string, targetId: string, details: Record<string, string>) =>
+    audit(db, auditActorOf(caller(req)), action, targetId, details);
 
   router.post('/:id/api-keys', async (req, res) => {
     const org = await organization(String(req.params.id));
     const { keyId, apiKey } = await issueKey(db, org.id);
-    await audit(req, 'api-key.issue', org.id, { keyId });
+    await auditBy(req, 'api-key.issue', org.id, { keyId });
     res.status(201).json({ keyId, apiKey });
   });
 
@@ -115,7 +80,7 @@ export function apiKeyRoutes(db: Db): Router {
     if (!key) throw notFound(`No key ${keyId} for this organisation.`);
     if (!key.revokedAt) {
       await db.apiKey.update({ where: { id: key.id }, data: { revokedAt: new Date() } });
-      await audit(req, 'api-key.revoke', org.id, { keyId });
+      await auditBy(req, 'api-key.revoke', org.id, { keyId });
     }
     res.status(204).end();
   });

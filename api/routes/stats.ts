@@ -1,6 +1,7 @@
 // GET /v1/stats: the indicators, for managers (all) and fabriques (their own).
 import { Router } from 'express';
 import { z } from 'zod';
+import { atMidnight, endOfDay } from '../../domain/dates';
 import { Prisma, type Db } from '../../prisma/client';
 import { caller, requireRole } from '../auth';
 import { forbidden, parseInput } from '../problem';
@@ -90,8 +91,8 @@ export function statsRoutes(db: Db, target: number): Router {
     const rows = await statsRows(db, {
       fabriqueId,
       region: q.region,
-      from: q.from ? new Date(`${q.from}T00:00:00Z`) : undefined,
-      to: q.to ? new Date(new Date(`${q.to}T00:00:00Z`).getTime() + 86_400_000) : undefined,
+      from: q.from ? atMidnight(q.from) : undefined,
+      to: q.to ? endOfDay(q.to) : undefined,
     });
     res.json({
       filters: {

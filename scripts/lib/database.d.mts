@@ -1,3 +1,2 @@
-export const DEFAULT_DATABASE_URL: string;
 export function databaseUrlFromEnv(defaultUrl?: string): string;
 export function ensureDatabase(url: string, options?: { recreate?: boolean }): Promise<{ created: boolean }>;

@@ -1,10 +1,9 @@
 // PostgreSQL provisioning: use DATABASE_URL, or the local server with the
 // database created on first use.
 import pg from 'pg';
+import { DEFAULTS } from '../../config/defaults.mjs';
 
-export const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/parcours';
-
-export function databaseUrlFromEnv(defaultUrl = DEFAULT_DATABASE_URL) {
+export function databaseUrlFromEnv(defaultUrl = DEFAULTS.databaseUrl) {
   return process.env.DATABASE_URL || defaultUrl;
 }
 

@@ -1,6 +1,7 @@
 // Brings up what Parcours needs on one machine: Temporal (an address, or a
 // dev server from a local CLI) and PostgreSQL (migrated).
 import path from 'node:path';
+import { DEFAULTS } from '../../config/defaults.mjs';
 import { ensureDatabase } from './database.mjs';
 import { ensureTemporalCli, portOpen, startDevServer, waitForTemporal } from './temporal.mjs';
 
@@ -9,8 +10,8 @@ import { ensureTemporalCli, portOpen, startDevServer, waitForTemporal } from './
  * in `dbFile`), or the one already running there.
  */
 export async function provisionTemporal({
-  port = 7233,
-  uiPort = 8233,
+  port = DEFAULTS.temporalPort,
+  uiPort = DEFAULTS.temporalUiPort,
   dbFile,
   logFile,
   log = console.log,

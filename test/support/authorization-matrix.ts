@@ -4,7 +4,7 @@
 // test/authorization.test.ts walks every cell against the real stack and
 // checks that no route of the OpenAPI document is missing.
 //
-import { ACTIONS, TRANSITIONS, type ActionName, type Role, type Status } from '../../workflows/transitions';
+import { ACTIONS, TRANSITIONS, type ActionName, type Role, type Status } from '../../domain/transitions';
 
 /** Who calls: no key, a key of each organisation type, or the bootstrap ADMIN_API_KEY. */
 export const CALLERS = ['anonymous', 'agency', 'fabrique', 'manager', 'admin'] as const;

@@ -3,7 +3,7 @@
 // must send the surveys soon after the exit (FOLLOW_UP_SOON).
 import { Inbox } from './smtp';
 import { today, type TestStack } from './stack';
-import type { TimingPolicy } from '../../workflows/policy';
+import type { TimingPolicy } from '../../domain/policy';
 
 /** Both surveys at once after the exit, and nothing else for days. */
 export const FOLLOW_UP_SOON: Partial<TimingPolicy> = { followUpOffsets: { '3m': 'PT1S', '6m': 'PT1S' } };

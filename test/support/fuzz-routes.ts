@@ -3,8 +3,8 @@
 // what it aims at, so that `mayWrite` can keep out the rare one that could
 // succeed.
 import fc from 'fast-check';
-import { DROPOUT_REASONS, FOLLOW_UP_OUTCOMES, SUSPENSION_REASONS } from '../../workflows/codes';
-import { ACTIONS, STATUSES, TRANSITIONS, type ActionName } from '../../workflows/transitions';
+import { DROPOUT_REASONS, FOLLOW_UP_OUTCOMES, SUSPENSION_REASONS } from '../../domain/codes';
+import { ACTIONS, STATUSES, TRANSITIONS, type ActionName } from '../../domain/transitions';
 import {
   METHODS,
   methodFor,

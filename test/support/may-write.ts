@@ -3,8 +3,8 @@
 // counts cannot move. Conservative: in doubt, a request may write.
 import type { z } from 'zod';
 import { ACTION_BODIES, CreateJourney, CreateOrganization, FollowUpAnswer } from '../../api/schemas';
-import { FOLLOW_UP_OUTCOMES } from '../../workflows/codes';
-import { ACTIONS, TRANSITIONS, type ActionName, type Role } from '../../workflows/transitions';
+import { FOLLOW_UP_OUTCOMES } from '../../domain/codes';
+import { ACTIONS, TRANSITIONS, type ActionName, type Role } from '../../domain/transitions';
 import type { FuzzRequest, KeyOwner } from './fuzz-requests';
 
 const ROLE_OF: Record<KeyOwner, Role | null> = {

@@ -12,7 +12,7 @@ import type { Limits } from '../../api/limits';
 import { dataConverterFor, type EncryptionKeys } from '../../config/codec';
 import { createDb, type Db } from '../../prisma/client';
 import { createJourneyWorker } from '../../worker/create-worker';
-import { DEFAULT_POLICY, resolvePolicy, type TimingPolicy } from '../../workflows/policy';
+import { DEFAULT_POLICY, resolvePolicy, type TimingPolicy } from '../../domain/policy';
 import { Inbox } from './smtp';
 
 export interface HttpResult {

@@ -1,37 +1,35 @@
 // JSON shapes of read-model rows, shared by the API's journey view and the
 // learner's data export, so both say the same thing the same way.
+import { dayOf, instantOf } from '../domain/dates';
 import type { Prisma } from '../prisma/client';
-
-export const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
-export const instant = (d: Date | null) => (d ? d.toISOString() : null);
 
 /** The key dates of a journey row. */
 export function journeyDatesJson(j: Prisma.JourneyGetPayload<object>) {
   return {
-    referredAt: instant(j.referredAt),
-    interviewAt: instant(j.interviewAt),
-    decidedAt: instant(j.decidedAt),
-    plannedStartDate: day(j.plannedStartDate),
-    startDate: day(j.startDate),
-    plannedEndDate: day(j.plannedEndDate),
-    suspendedFrom: day(j.suspendedFrom),
-    exitDate: day(j.exitDate),
-    closedAt: instant(j.closedAt),
+    referredAt: instantOf(j.referredAt),
+    interviewAt: instantOf(j.interviewAt),
+    decidedAt: instantOf(j.decidedAt),
+    plannedStartDate: dayOf(j.plannedStartDate),
+    startDate: dayOf(j.startDate),
+    plannedEndDate: dayOf(j.plannedEndDate),
+    suspendedFrom: dayOf(j.suspendedFrom),
+    exitDate: dayOf(j.exitDate),
+    closedAt: instantOf(j.closedAt),
   };
 }
 
 export function followUpJson(f: Prisma.FollowUpGetPayload<object>) {
   return {
     milestone: f.milestone,
-    dueDate: day(f.dueDate),
+    dueDate: dayOf(f.dueDate),
     status: f.status,
     outcome: f.outcome,
     employer: f.employer,
     jobTitle: f.jobTitle,
-    contractStart: day(f.contractStart),
+    contractStart: dayOf(f.contractStart),
     answeredBy: f.answeredBy,
-    answeredAt: instant(f.answeredAt),
-    surveySentAt: instant(f.surveySentAt),
+    answeredAt: instantOf(f.answeredAt),
+    surveySentAt: instantOf(f.surveySentAt),
   };
 }
 

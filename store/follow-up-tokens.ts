@@ -1,7 +1,7 @@
 // Personal survey links: a random token per email, kept only as a SHA-256.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../prisma/client';
-import type { Milestone } from '../workflows/policy';
+import type { Milestone } from '../domain/policy';
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');

@@ -1,8 +1,10 @@
 // Which timer comes next, computed from the journey's state and its policy.
 // Each timer has a key that says what it is for; a fired key never fires
 // again, and a state change (a transfer, a new planned end) makes new keys.
-import { atMidnight, type JourneyState } from './journey-state';
-import { addDuration, MILESTONES, type Milestone, type TimingPolicy } from './policy';
+import { type JourneyState } from './journey-state';
+import { atMidnight } from './dates';
+import { MILESTONES, type Milestone, type TimingPolicy } from './policy';
+import { addDuration } from './dates';
 
 export type TimerKind =
   | 'decision-reminder'

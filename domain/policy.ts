@@ -2,10 +2,9 @@
 // Pure module, shared by the workflow (deterministic) and the processes that
 // read JOURNEY_POLICY. A journey copies the policy when it starts.
 
-/** A milestone of the follow-up after the learner leaves the training. */
-/** The dates Parcours takes, as YYYY-MM-DD: PostgreSQL has no year 0, and no journey needs more. */
-export const DATE_RANGE = { earliest: '1900-01-01', latest: '2199-12-31' } as const;
+import { isDuration } from './dates';
 
+/** A milestone of the follow-up after the learner leaves the training. */
 export type Milestone = '3m' | '6m';
 export const MILESTONES: readonly Milestone[] = ['3m', '6m'];
 
@@ -56,51 +55,6 @@ export const DEFAULT_POLICY: TimingPolicy = {
   backdateLimit: 'P12M',
   retentionAfterClose: 'P24M',
 };
-
-export interface Duration {
-  years: number;
-  months: number;
-  weeks: number;
-  days: number;
-  hours: number;
-  minutes: number;
-  seconds: number;
-}
-
-const ISO_DURATION =
-  /^P(?!$)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
-
-/** Parses `P3M`, `P60D`, `PT5S`…; throws on anything else. */
-export function parseDuration(text: string): Duration {
-  const m = ISO_DURATION.exec(text);
-  if (!m) throw new Error(`"${text}" is not an ISO 8601 duration such as P60D, P3M or PT5S`);
-  const n = (i: number) => (m[i] ? Number(m[i]) : 0);
-  return { years: n(1), months: n(2), weeks: n(3), days: n(4), hours: n(5), minutes: n(6), seconds: n(7) };
-}
-
-export function isDuration(text: unknown): text is string {
-  return typeof text === 'string' && ISO_DURATION.test(text);
-}
-
-/** Adds calendar months in UTC; the 31st plus one month gives the last day of the next month. */
-function addMonthsUtc(date: Date, months: number): Date {
-  const d = new Date(date.getTime());
-  const day = d.getUTCDate();
-  d.setUTCDate(1);
-  d.setUTCMonth(d.getUTCMonth() + months);
-  const lastDay = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
-  d.setUTCDate(Math.min(day, lastDay));
-  return d;
-}
-
-/** `date` plus (or minus, with sign -1) an ISO duration: months are calendar months. */
-export function addDuration(date: Date, iso: string, sign: 1 | -1 = 1): Date {
-  const p = parseDuration(iso);
-  let d = addMonthsUtc(date, sign * (p.years * 12 + p.months));
-  const ms = ((p.weeks * 7 + p.days) * 86_400 + p.hours * 3600 + p.minutes * 60 + p.seconds) * 1000;
-  d = new Date(d.getTime() + sign * ms);
-  return d;
-}
 
 /** Merges overrides into the defaults, refusing unknown keys and bad durations. */
 export function resolvePolicy(overrides: unknown, base: TimingPolicy = DEFAULT_POLICY): TimingPolicy {

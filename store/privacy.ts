@@ -7,39 +7,21 @@
 // to an erased learner are skipped, since no address is left.
 import type { Db } from '../prisma/client';
 import type { Prisma } from '../prisma/client';
-import { FREE_TEXT_FIELDS } from '../workflows/actions';
+import { isFreeText } from '../domain/actions';
 import type { ErasePersonalDataInput, ErasureSummary } from '../workflows/activity-types';
-import { DROPOUT_REASONS, REFUSAL_REASONS, SUSPENSION_REASONS, WITHDRAWAL_REASONS } from '../workflows/codes';
-import { ACTIVE_STATUSES } from '../workflows/transitions';
-import { messageIdFor, type MailCopies } from './mailer';
-import { day, followUpJson, instant, journeyDatesJson, timelineJson } from './records';
-
-/** A `reason` that is one of these is a code the workflow recorded, not free text. */
-const REASON_CODES = new Set<string>([
-  ...REFUSAL_REASONS.codes,
-  ...WITHDRAWAL_REASONS.codes,
-  ...SUSPENSION_REASONS.codes,
-  ...DROPOUT_REASONS.codes,
-]);
-
-/** Who asked: a manager (or the admin key) through the API, or the retention timer. */
-export interface Requester {
-  type: string;
-  id: string | null;
-}
-
-const SYSTEM: Requester = { type: 'system', id: null };
+import { ACTIVE_STATUSES } from '../domain/transitions';
+import { messageIdFor, type MailCopies } from '../activities/mailer';
+import { dayOf, instantOf } from '../domain/dates';
+import { audit, SYSTEM_ACTOR, type AuditActor } from './audit';
+import { followUpJson, journeyDatesJson, timelineJson } from './read-model';
 
 /** Timeline details without the free text that was copied into them. */
-function withoutFreeText(details: Prisma.JsonValue): Record<string, unknown> | null {
+function withoutFreeText(event: string, details: Prisma.JsonValue): Record<string, unknown> | null {
   if (!details || typeof details !== 'object' || Array.isArray(details)) return null;
   const kept: Record<string, unknown> = {};
   let changed = false;
   for (const [key, value] of Object.entries(details)) {
-    const isText =
-      (FREE_TEXT_FIELDS as readonly string[]).includes(key) &&
-      !(key === 'reason' && typeof value === 'string' && REASON_CODES.has(value));
-    if (isText) changed = true;
+    if (isFreeText(event, key)) changed = true;
     else kept[key] = value;
   }
   return changed ? kept : null;
@@ -69,7 +51,7 @@ function escapeRegExp(text: string): string {
 export async function erasePersonalData(
   db: Db,
   input: ErasePersonalDataInput,
-  requester: Requester = SYSTEM,
+  requester: AuditActor = SYSTEM_ACTOR,
   copies?: MailCopies,
 ): Promise<ErasureSummary | null> {
   const summary = await eraseInDatabase(db, input, requester);
@@ -85,7 +67,7 @@ export async function erasePersonalData(
 async function eraseInDatabase(
   db: Db,
   input: ErasePersonalDataInput,
-  requester: Requester,
+  requester: AuditActor,
 ): Promise<ErasureSummary | null> {
   return db.$transaction(
     async (tx): Promise<ErasureSummary | null> => {
@@ -132,10 +114,10 @@ async function eraseInDatabase(
 
       const entries = await tx.timelineEntry.findMany({
         where: inJourneys,
-        select: { id: true, details: true },
+        select: { id: true, action: true, details: true },
       });
       for (const entry of entries) {
-        const details = withoutFreeText(entry.details);
+        const details = withoutFreeText(entry.action, entry.details);
         if (!details) continue;
         await tx.timelineEntry.update({
           where: { id: entry.id },
@@ -176,14 +158,9 @@ async function eraseInDatabase(
         cleared.notifications = mentioning.length;
       }
 
-      await tx.auditEntry.create({
-        data: {
-          actorType: requester.type,
-          actorId: requester.id,
-          action: 'learner.erase',
-          targetId: learner.id,
-          details: { reason: input.reason, ...(input.journeyId ? { journeyId: input.journeyId } : {}) },
-        },
+      await audit(tx, requester, 'learner.erase', learner.id, {
+        reason: input.reason,
+        ...(input.journeyId ? { journeyId: input.journeyId } : {}),
       });
       return {
         learnerId: learner.id,
@@ -225,14 +202,14 @@ export async function exportLearnerData(db: Db, learnerId: string) {
       lastName: learner.lastName,
       email: learner.email,
       phone: learner.phone,
-      birthDate: day(learner.birthDate),
+      birthDate: dayOf(learner.birthDate),
       postalCode: learner.postalCode,
       gender: learner.gender,
       ageBand: learner.ageBand,
       qpvResident: learner.qpvResident,
       diplomaLevel: learner.diplomaLevel,
-      createdAt: instant(learner.createdAt),
-      erasedAt: instant(learner.erasedAt),
+      createdAt: instantOf(learner.createdAt),
+      erasedAt: instantOf(learner.erasedAt),
     },
     journeys: learner.journeys.map((j) => ({
       id: j.id,
@@ -248,21 +225,21 @@ export async function exportLearnerData(db: Db, learnerId: string) {
         ? { kind: j.exitKind, reason: j.exitReason, certified: j.certified, certification: j.certification }
         : null,
       endReason: j.endReason,
-      nextDeadline: j.nextDeadline ? { at: instant(j.nextDeadline), kind: j.nextDeadlineKind } : null,
+      nextDeadline: j.nextDeadline ? { at: instantOf(j.nextDeadline), kind: j.nextDeadlineKind } : null,
       timeline: j.timeline.map(timelineJson),
       followUps: j.followUps.map(followUpJson),
-      texts: j.texts.map((t) => ({ id: t.id, fields: t.fields, createdAt: instant(t.createdAt) })),
+      texts: j.texts.map((t) => ({ id: t.id, fields: t.fields, createdAt: instantOf(t.createdAt) })),
       notifications: j.notifications.map((n) => ({
         id: n.id,
         template: n.template,
         recipient: n.recipient,
         status: n.status,
-        createdAt: instant(n.createdAt),
-        sentAt: instant(n.sentAt),
+        createdAt: instantOf(n.createdAt),
+        sentAt: instantOf(n.sentAt),
       })),
     })),
     audit: audit.map((a) => ({
-      at: instant(a.at),
+      at: instantOf(a.at),
       action: a.action,
       actor: { type: a.actorType, id: a.actorId },
     })),
@@ -272,6 +249,6 @@ export async function exportLearnerData(db: Db, learnerId: string) {
 /** The retention timer's activity. */
 export function createPrivacy(db: Db, copies?: MailCopies) {
   return {
-    erasePersonalData: (input: ErasePersonalDataInput) => erasePersonalData(db, input, SYSTEM, copies),
+    erasePersonalData: (input: ErasePersonalDataInput) => erasePersonalData(db, input, SYSTEM_ACTOR, copies),
   };
 }

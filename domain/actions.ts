@@ -8,13 +8,9 @@ import type {
   SuspensionReason,
   WithdrawalReason,
 } from './codes';
+import type { DateOnly, Instant } from './dates';
 import type { Milestone } from './policy';
 import type { ActionName, Actor } from './transitions';
-
-/** A calendar date, `YYYY-MM-DD`. */
-export type DateOnly = string;
-/** An instant, ISO 8601 with time zone. */
-export type Instant = string;
 
 export interface ActionPayloads {
   'take-in-review': { interviewAt?: Instant };
@@ -62,10 +58,17 @@ export const FREE_TEXT_FIELDS = [
   'jobTitle',
 ] as const;
 
-/** `reason` is a code for these actions, free text for the others. */
+/** `reason` is a code for these actions (report-no-show records `no_show`), free text for the others. */
 export const CODED_REASON_ACTIONS: readonly ActionName[] = [
   'refuse',
   'withdraw',
+  'report-no-show',
   'suspend',
   'record-dropout',
 ];
+
+/** Whether a field of this action's body (or timeline details) is free text, kept apart from the workflow. */
+export function isFreeText(action: string, field: string): boolean {
+  if (!(FREE_TEXT_FIELDS as readonly string[]).includes(field)) return false;
+  return !(field === 'reason' && (CODED_REASON_ACTIONS as readonly string[]).includes(action));
+}

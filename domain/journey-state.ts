@@ -1,0 +1,96 @@
+// The journey as data: what the workflow keeps, what a client sees, and the
+// state a new journey starts in. journey-checks.ts says which actions are
+// allowed; journey-changes.ts is the one place the state changes.
+import type { FollowUpOutcome } from './codes';
+import type { DateOnly, Instant } from './dates';
+import type { TimerKind } from './deadlines';
+import type { Milestone, TimingPolicy } from './policy';
+import type { Actor, Status } from './transitions';
+
+export type FollowUpStatus = 'pending' | 'sent' | 'answered' | 'unknown';
+
+export interface FollowUpState {
+  /** The date the milestone falls due: exit date plus the offset, in calendar months. */
+  dueAt: Instant;
+  status: FollowUpStatus;
+  surveySentAt?: Instant;
+  outcome?: FollowUpOutcome;
+  answeredBy?: Actor['type'];
+}
+
+export interface Exit {
+  kind: 'completed' | 'dropped_out';
+  date: DateOnly;
+  certified?: boolean;
+  reason?: string;
+  recordedAt: Instant;
+}
+
+export interface JourneyInput {
+  journeyId: string;
+  learnerId: string;
+  agencyId: string;
+  fabriqueId: string;
+  referredAt: Instant;
+  policy: TimingPolicy;
+}
+
+export interface JourneyState {
+  journeyId: string;
+  learnerId: string;
+  agencyId: string;
+  fabriqueId: string;
+  status: Status;
+  /** Sequence number of the last event (action or timer). */
+  seq: number;
+  referredAt: Instant;
+  /** When the decision clock started: the referral, or the last transfer. */
+  decisionClockFrom: Instant;
+  interviewAt?: Instant;
+  waitlistedAt?: Instant;
+  decidedAt?: Instant;
+  admittedAt?: Instant;
+  plannedStartDate?: DateOnly;
+  durationMonths?: number;
+  startDate?: DateOnly;
+  plannedEndDate?: DateOnly;
+  plannedEndSetAt?: Instant;
+  suspendedFrom?: DateOnly;
+  suspendedDays: number;
+  exit?: Exit;
+  followUps: Partial<Record<Milestone, FollowUpState>>;
+  closedAt?: Instant;
+  /** Why the journey ended: refusal, withdrawal or closing reason code. */
+  endReason?: string;
+  /** Timer keys already fired, so each reminder goes once. */
+  fired: string[];
+}
+
+export function initialState(input: JourneyInput): JourneyState {
+  return {
+    journeyId: input.journeyId,
+    learnerId: input.learnerId,
+    agencyId: input.agencyId,
+    fabriqueId: input.fabriqueId,
+    status: 'referred',
+    seq: 0,
+    referredAt: input.referredAt,
+    decisionClockFrom: input.referredAt,
+    suspendedDays: 0,
+    followUps: {},
+    fired: [],
+  };
+}
+
+/** What an event changed, as codes and dates for the timeline. */
+export type EventDetails = Record<string, string | number | boolean | null>;
+
+export interface Deadline {
+  at: Instant;
+  kind: TimerKind;
+}
+
+/** The state a client sees: codes and dates, never personal data. */
+export interface JourneyView extends JourneyState {
+  nextDeadline: Deadline | null;
+}
