@@ -4,6 +4,17 @@ import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+const deterministicOnly = [
+  '@prisma/*',
+  'nodemailer',
+  'express',
+  'pg',
+  '**/prisma/**',
+  '**/store/**',
+  '@temporalio/client',
+  '@temporalio/worker',
+  '@temporalio/activity',
+];
 
 export default tseslint.config(
   {
@@ -24,36 +35,51 @@ export default tseslint.config(
   },
   {
     // Workflow code is replayed: it must stay deterministic and may only use
-    // @temporalio/workflow and its own pure modules. Activities are imported as types.
-    files: ['workflows/**/*.ts'],
+    // @temporalio/workflow and the pure modules of domain/. Activities are
+    // imported as types. domain/ is pure: not even Temporal.
+    files: ['workflows/**/*.ts', 'domain/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
-          paths: nodeBuiltins.map((name) => ({ name, message: 'No Node built-ins in workflow code.' })),
+          paths: nodeBuiltins.map((name) => ({
+            name,
+            message: 'No Node built-ins in workflow or domain code.',
+          })),
           patterns: [
             {
               group: ['**/activities', '**/activities/**'],
               allowTypeImports: true,
               message: 'Import activities as types only.',
             },
-            {
-              group: [
-                '@prisma/*',
-                'nodemailer',
-                'express',
-                'pg',
-                '**/prisma/**',
-                '@temporalio/client',
-                '@temporalio/worker',
-                '@temporalio/activity',
-              ],
-              message: 'Workflow code must stay deterministic.',
-            },
+            { group: deterministicOnly, message: 'Workflow and domain code must stay deterministic.' },
           ],
         },
       ],
       'no-restricted-globals': ['error', 'process', 'setTimeout', 'setInterval', 'require'],
+    },
+  },
+  {
+    files: ['domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins.map((name) => ({ name, message: 'No Node built-ins in domain code.' })),
+          patterns: [
+            {
+              group: [
+                ...deterministicOnly,
+                '@temporalio/*',
+                '**/workflows/**',
+                '**/activities/**',
+                '**/api/**',
+              ],
+              message: 'domain/ holds pure rules: it imports nothing but its own modules.',
+            },
+          ],
+        },
+      ],
     },
   },
   {

@@ -28,7 +28,8 @@ export const forbidden = (detail: string) => new Problem(403, 'Forbidden', detai
 export const notFound = (detail: string) => new Problem(404, 'Not found', detail);
 export const conflict = (detail: string, extra?: Record<string, unknown>) =>
   new Problem(409, 'Conflict', detail, extra);
-export const unavailable = (detail: string) => new Problem(503, 'Service unavailable', detail);
+export const unavailable = (detail: string, extra?: Record<string, unknown>) =>
+  new Problem(503, 'Service unavailable', detail, extra);
 
 export function fieldErrors(error: z.ZodError, prefix?: string): FieldError[] {
   return error.issues.map((issue) => ({

@@ -4,7 +4,8 @@
 // journey's address; learner emails never carry it.
 import type { RenderedEmail, TemplateContext } from './context';
 import { escapeHtml, escapeMultiline } from './html';
-import { greeting, type Audience } from './people';
+import type { Recipient } from '../../domain/notifications';
+import { greeting } from './people';
 
 export type Template = (ctx: TemplateContext) => RenderedEmail;
 
@@ -118,7 +119,7 @@ export interface EmailContent {
 }
 
 /** Greets the reader, lays out the blocks, and signs; adds the journey link for professionals. */
-export function compose(audience: Audience, ctx: TemplateContext, content: EmailContent): RenderedEmail {
+export function compose(audience: Recipient, ctx: TemplateContext, content: EmailContent): RenderedEmail {
   const subject = content.subject.replace(/\s+/g, ' ').trim();
   const blocks = content.blocks.filter(
     (b): b is Block => !!b && (b.kind !== 'facts' || filled(b.rows).length > 0),

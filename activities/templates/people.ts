@@ -1,8 +1,6 @@
 // How each email names the people it speaks to and about.
+import type { Recipient } from '../../domain/notifications';
 import type { TemplateContext } from './context';
-
-/** Who reads the email: the learner, or a professional organisation. */
-export type Audience = 'learner' | 'agency' | 'fabrique' | 'previous-fabrique' | 'managers';
 
 /** The learner's first and last names; undefined once they were erased. */
 export function knownLearnerName(ctx: TemplateContext): string | undefined {
@@ -16,7 +14,7 @@ export function learnerName(ctx: TemplateContext): string {
 }
 
 /** The opening line, addressed to the person when we know them. */
-export function greeting(audience: Audience, ctx: TemplateContext): string {
+export function greeting(audience: Recipient, ctx: TemplateContext): string {
   switch (audience) {
     case 'learner': {
       const first = ctx.learner.firstName?.trim();

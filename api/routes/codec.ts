@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Payload } from '@temporalio/common';
 import { AesGcmCodec, type EncryptionKeys } from '../../config/codec';
 import { requireRole } from '../auth';
-import { parseInput } from '../problem';
+import { parseInput, unprocessable } from '../problem';
 
 const Base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
 const Body = z.strictObject({
@@ -45,15 +45,7 @@ export function codecRoutes(keys: EncryptionKeys): Router {
         const out = await codec[op](payloads.map(fromJson));
         res.json({ payloads: out.map(toJson) });
       } catch {
-        res
-          .status(422)
-          .type('application/problem+json')
-          .json({
-            type: 'about:blank',
-            title: 'Unprocessable content',
-            status: 422,
-            detail: `These payloads cannot be ${op}d with the configured keys.`,
-          });
+        throw unprocessable(`These payloads cannot be ${op}d with the configured keys.`);
       }
     });
   }

@@ -7,7 +7,7 @@ import { hashToken } from '../../store/follow-up-tokens';
 import { renderFollowUpForm, renderFollowUpPage } from '../../activities/templates/follow-up-form';
 import type { Milestone } from '../../domain/policy';
 import { runAction, type JourneyDeps } from '../journey-actions';
-import { Problem, fieldErrors } from '../problem';
+import { Problem, fieldErrors, notFound, sendProblem } from '../problem';
 import { FollowUpAnswer } from '../schemas';
 
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{20,100}$/;
@@ -56,10 +56,7 @@ function gone(req: Request, res: Response, html: boolean): void {
       );
     return;
   }
-  res
-    .status(404)
-    .type('application/problem+json')
-    .json({ type: 'about:blank', title: 'Not found', status: 404, detail });
+  sendProblem(res, notFound(detail));
 }
 
 export function followUpRoutes(deps: JourneyDeps): Router {

@@ -3,6 +3,7 @@
 import { Router } from 'express';
 import { Connection, type Client } from '@temporalio/client';
 import type { Db } from '../../prisma/client';
+import { sendProblem, unavailable } from '../problem';
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -58,17 +59,8 @@ export function healthRoutes(db: Db, temporal: Client): { router: Router; close:
       res.json({ status: 'ready', checks });
       return;
     }
-    res
-      .status(503)
-      .type('application/problem+json')
-      .json({
-        type: 'about:blank',
-        title: 'Service unavailable',
-        status: 503,
-        detail: `Not ready: ${down.map((d) => (d === 'database' ? 'PostgreSQL database' : 'Temporal')).join(' and ')} not answering.`,
-        down,
-        checks,
-      });
+    const names = down.map((d) => (d === 'database' ? 'PostgreSQL database' : 'Temporal'));
+    sendProblem(res, unavailable(`Not ready: ${names.join(' and ')} not answering.`, { down, checks }));
   });
   return { router, close: async () => probe?.close() };
 }
