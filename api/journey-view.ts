@@ -14,7 +14,7 @@ export const journeyInclude = {
   followUps: { orderBy: { milestone: 'asc' } },
 } satisfies Prisma.JourneyInclude;
 
-export type JourneyRow = Prisma.JourneyGetPayload<{ include: typeof journeyInclude }>;
+export type VisibleJourney = Prisma.JourneyGetPayload<{ include: typeof journeyInclude }>;
 
 /** Which journeys a caller sees: agency its referrals, fabrique those at it, manager all. */
 export function scopeOf(caller: Caller): Prisma.JourneyWhereInput {
@@ -23,7 +23,7 @@ export function scopeOf(caller: Caller): Prisma.JourneyWhereInput {
 }
 
 /** The journey if the caller may see it: 404 when unknown, 403 when not theirs. */
-export async function findVisibleJourney(db: Db, caller: Caller, id: string): Promise<JourneyRow> {
+export async function findVisibleJourney(db: Db, caller: Caller, id: string): Promise<VisibleJourney> {
   const journey = await db.journey.findUnique({ where: { id }, include: journeyInclude });
   if (!journey) throw notFound(`No journey ${id}.`);
   if (!ownsJourney(caller, journey)) throw forbidden('This journey is not yours.');
@@ -31,7 +31,7 @@ export async function findVisibleJourney(db: Db, caller: Caller, id: string): Pr
 }
 
 export function toJourneyJson(
-  j: JourneyRow,
+  j: VisibleJourney,
   caller: Caller,
   timeline?: Prisma.TimelineEntryGetPayload<object>[],
 ) {

@@ -1,10 +1,10 @@
 // The API process: `npm run api`.
-import { mailCopiesFor } from '../activities/mailer';
+import { mailCopiesFor } from '../store/mail-copies';
 import { loadConfig } from '../config/env';
-import { connectClient } from '../config/temporal';
+import { connectClient } from '../temporal/connections';
 import { createDb } from '../prisma/client';
 import { closeApp, createApp } from './app';
-import { startMissingWorkflows } from './journey-actions';
+import { startMissingWorkflows } from './referrals';
 
 async function main(): Promise<void> {
   const config = loadConfig();

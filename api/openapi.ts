@@ -2,7 +2,6 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { ACTIONS, TRANSITIONS } from '../domain/transitions';
-import { StatsQuery } from './routes/stats';
 import {
   ACTION_BODIES,
   CreatedOrganization,
@@ -13,7 +12,8 @@ import {
   ListJourneysQuery,
   LearnerView,
   Organization,
-  Problem,
+  ProblemBody,
+  StatsQuery,
 } from './schemas';
 
 const LearnerExport = z.object({
@@ -63,7 +63,7 @@ function problems(...statuses: number[]) {
   return Object.fromEntries(
     statuses.map((s) => [
       s,
-      { description: texts[s] ?? 'Error', content: { 'application/problem+json': { schema: Problem } } },
+      { description: texts[s] ?? 'Error', content: { 'application/problem+json': { schema: ProblemBody } } },
     ]),
   );
 }

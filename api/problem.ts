@@ -31,6 +31,10 @@ export const conflict = (detail: string, extra?: Record<string, unknown>) =>
 export const unavailable = (detail: string, extra?: Record<string, unknown>) =>
   new Problem(503, 'Service unavailable', detail, extra);
 
+/** Temporal did not answer: the caller may try again. */
+export const engineUnavailable = (err: unknown) =>
+  unavailable(`The journey engine (Temporal) is not reachable: ${(err as Error).message}`);
+
 export function fieldErrors(error: z.ZodError, prefix?: string): FieldError[] {
   return error.issues.map((issue) => ({
     field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(body)',

@@ -129,12 +129,12 @@ export const ACTION_BODIES = {
 } satisfies Record<ActionName, z.ZodType>;
 
 export const ActionNameParam = z.enum(ACTIONS);
-export const Status = z.enum(STATUSES);
+export const StatusParam = z.enum(STATUSES);
 
 const boolString = z.enum(['true', 'false']).transform((v) => v === 'true');
 
 export const ListJourneysQuery = z.strictObject({
-  status: Status.optional(),
+  status: StatusParam.optional(),
   fabriqueId: uuid.optional(),
   agencyId: uuid.optional(),
   qpvResident: boolString.optional(),
@@ -174,7 +174,7 @@ export const LearnerView = z.object({
 export const Journey = z
   .object({
     id: uuid,
-    status: Status,
+    status: StatusParam,
     learner: LearnerView,
     fabrique: z.object({ id: uuid, name: z.string() }),
     agency: z.object({ id: uuid, name: z.string() }),
@@ -199,7 +199,7 @@ export const Journey = z
   })
   .openapi('Journey');
 
-export const Problem = z
+export const ProblemBody = z
   .object({
     type: z.string(),
     title: z.string(),
@@ -208,3 +208,11 @@ export const Problem = z
     errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
   })
   .openapi('Problem');
+
+export const StatsQuery = z.strictObject({
+  from: date.optional(),
+  to: date.optional(),
+  fabriqueId: z.uuid().optional(),
+  region: text(100).optional(),
+  groupBy: z.enum(['fabrique', 'region', 'month']).optional(),
+});

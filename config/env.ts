@@ -3,7 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULTS } from './defaults.mjs';
-import { encryptionKeysFromEnv, type EncryptionKeys } from './codec';
+import type { EncryptionKeys } from '../temporal/payload-codec';
+import { encryptionKeysFromEnv } from './encryption-keys';
 import { resolvePolicy, type TimingPolicy } from '../domain/policy';
 import { TASK_QUEUE } from '../workflows/messages';
 

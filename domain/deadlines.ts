@@ -1,7 +1,7 @@
 // Which timer comes next, computed from the journey's state and its policy.
 // Each timer has a key that says what it is for; a fired key never fires
 // again, and a state change (a transfer, a new planned end) makes new keys.
-import { type JourneyState } from './journey-state';
+import type { JourneyState } from './journey-state';
 import { atMidnight } from './dates';
 import { MILESTONES, type Milestone, type TimingPolicy } from './policy';
 import { addDuration } from './dates';

@@ -2,7 +2,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { encryptionKeysFromEnv } from '../config/codec';
+import { encryptionKeysFromEnv } from '../config/encryption-keys';
 import { bundlePathFromEnv, loadConfig, loadPolicy } from '../config/env';
 import { ensureDatabase } from '../scripts/lib/database.mjs';
 import { freePort } from '../scripts/lib/temporal.mjs';

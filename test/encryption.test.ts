@@ -3,7 +3,7 @@
 // for managers only.
 import { randomBytes } from 'node:crypto';
 import { Client } from '@temporalio/client';
-import type { EncryptionKeys } from '../config/codec';
+import type { EncryptionKeys } from '../temporal/payload-codec';
 import { fetchHistory, historyText } from './support/histories';
 import { startStack, today, type TestStack } from './support/stack';
 

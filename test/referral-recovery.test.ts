@@ -3,7 +3,7 @@
 // starts the workflows of journeys left without one, once, and leaves every
 // other journey alone.
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { startMissingWorkflows, writeReferral } from '../api/journey-actions';
+import { startMissingWorkflows, writeReferral } from '../api/referrals';
 import { workflowIdFor } from '../workflows/messages';
 import { startStack, type TestStack } from './support/stack';
 

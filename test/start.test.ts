@@ -10,7 +10,7 @@ import { readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { writeReferral } from '../api/journey-actions';
+import { writeReferral } from '../api/referrals';
 import { createDb } from '../prisma/client';
 import { freePort, portOpen } from '../scripts/lib/temporal.mjs';
 import { DEFAULT_POLICY } from '../domain/policy';

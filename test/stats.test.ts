@@ -1,6 +1,6 @@
 // The indicators a manager reads, computed from real journeys, and their
 // definitions on hand-made rows.
-import { indicators, type StatsRow } from '../api/stats';
+import { indicators, type StatsRow } from '../api/indicators';
 import { startStack, today, type TestStack } from './support/stack';
 
 function row(over: Partial<StatsRow> & { learner?: Partial<StatsRow['learner']> } = {}): StatsRow {

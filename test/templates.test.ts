@@ -2,7 +2,7 @@ import { FOLLOW_UP_OUTCOMES, REFUSAL_REASONS } from '../domain/codes';
 import type { EventDetails } from '../domain/journey-state';
 import { TEMPLATES, type TemplateName } from '../domain/notifications';
 import type { TemplateContext } from '../activities/templates/context';
-import { renderFollowUpForm, renderFollowUpPage } from '../activities/templates/follow-up-form';
+import { renderFollowUpForm, renderFollowUpPage } from '../api/pages/follow-up-form';
 import { renderEmail } from '../activities/templates/render';
 
 const JOURNEY_URL = 'https://parcours.example.fr/v1/journeys/j-123';

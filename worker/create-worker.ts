@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
-import { dataConverterFor, type EncryptionKeys } from '../config/codec';
+import { dataConverterFor, type EncryptionKeys } from '../temporal/payload-codec';
 
 export const WORKFLOWS_PATH = path.resolve(__dirname, '../workflows/index.ts');
 

@@ -3,7 +3,7 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createMailer } from '../activities/mailer';
 import { bundlePathFromEnv, loadConfig } from '../config/env';
-import { connectWorker } from '../config/temporal';
+import { connectWorker } from '../temporal/connections';
 import { createDb } from '../prisma/client';
 import { createJourneyWorker } from './create-worker';
 

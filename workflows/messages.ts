@@ -1,11 +1,17 @@
 // Temporal message definitions, shared by the workflow and its clients.
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { ActionRequest } from '../domain/actions';
-import { type JourneyView } from '../domain/journey-state';
+import type { JourneyView } from '../domain/journey-state';
+import type { learnerJourney } from './journey';
 import { ACTIONS, type ActionName } from '../domain/transitions';
 
 /** The one task queue journeys run on. */
 export const TASK_QUEUE = 'learner-journeys';
+
+/** The journey workflow's type name, as the worker registers it. */
+export const JOURNEY_WORKFLOW = 'learnerJourney';
+/** Its signature, so that clients start it with typed arguments. */
+export type LearnerJourney = typeof learnerJourney;
 
 /** The workflow ID of a journey. */
 export function workflowIdFor(journeyId: string): string {

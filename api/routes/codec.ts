@@ -5,7 +5,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Payload } from '@temporalio/common';
-import { AesGcmCodec, type EncryptionKeys } from '../../config/codec';
+import { AesGcmCodec, type EncryptionKeys } from '../../temporal/payload-codec';
 import { requireRole } from '../auth';
 import { parseInput, unprocessable } from '../problem';
 

@@ -4,7 +4,7 @@
 import express, { Router, type Request, type Response } from 'express';
 import type { Db } from '../../prisma/client';
 import { hashToken } from '../../store/follow-up-tokens';
-import { renderFollowUpForm, renderFollowUpPage } from '../../activities/templates/follow-up-form';
+import { renderFollowUpForm, renderFollowUpPage } from '../pages/follow-up-form';
 import type { Milestone } from '../../domain/policy';
 import { runAction, type JourneyDeps } from '../journey-actions';
 import { Problem, fieldErrors, notFound, sendProblem } from '../problem';

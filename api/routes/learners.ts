@@ -2,7 +2,7 @@
 // exercised through a manager: access (export) and erasure. Both are audited.
 import { Router } from 'express';
 import { z } from 'zod';
-import type { MailCopies } from '../../activities/mailer';
+import type { MailCopies } from '../../store/mail-copies';
 import { audit } from '../../store/audit';
 import { erasePersonalData, exportLearnerData } from '../../store/privacy';
 import type { Db } from '../../prisma/client';

@@ -1,20 +1,11 @@
 // GET /v1/stats: the indicators, for managers (all) and fabriques (their own).
 import { Router } from 'express';
-import { z } from 'zod';
 import { atMidnight, endOfDay } from '../../domain/dates';
 import { Prisma, type Db } from '../../prisma/client';
 import { caller, requireRole } from '../auth';
 import { forbidden, parseInput } from '../problem';
-import { date, text } from '../schemas';
-import { groupedIndicators, indicators, type StatsRow } from '../stats';
-
-export const StatsQuery = z.strictObject({
-  from: date.optional(),
-  to: date.optional(),
-  fabriqueId: z.uuid().optional(),
-  region: text(100).optional(),
-  groupBy: z.enum(['fabrique', 'region', 'month']).optional(),
-});
+import { StatsQuery } from '../schemas';
+import { groupedIndicators, indicators, type StatsRow } from '../indicators';
 
 interface StatsFilter {
   fabriqueId?: string;
@@ -25,7 +16,7 @@ interface StatsFilter {
   to?: Date;
 }
 
-type JourneyRow = Omit<StatsRow, 'learner' | 'followUps'> & {
+type StatsJourneyRow = Omit<StatsRow, 'learner' | 'followUps'> & {
   id: string;
   gender: string;
   ageBand: string;
@@ -48,7 +39,7 @@ async function statsRows(db: Db, f: StatsFilter): Promise<StatsRow[]> {
   const where = Prisma.join(conditions, ' AND ');
   const [journeys, followUps] = await db.$transaction(
     [
-      db.$queryRaw<JourneyRow[]>`
+      db.$queryRaw<StatsJourneyRow[]>`
         SELECT j.id, j.status, j."fabriqueId", o.name AS "fabriqueName", o.region,
                j."referredAt", j."decidedAt", j."plannedStartDate", j."startDate",
                j."exitKind", j."exitDate", j.certified,

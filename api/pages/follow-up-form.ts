@@ -2,7 +2,7 @@
 // account, no script, nothing loaded from elsewhere. The link carries a
 // token, so the page keeps it out of referrers and search engines.
 import { FOLLOW_UP_OUTCOMES, type FollowUpOutcome } from '../../domain/codes';
-import { escapeHtml } from './html';
+import escapeHtml from 'escape-html';
 
 /** What the learner may answer: every outcome but "unknown", which only the system records. */
 export const LEARNER_OUTCOMES: readonly FollowUpOutcome[] = FOLLOW_UP_OUTCOMES.codes.filter(

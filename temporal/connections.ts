@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
 import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
-import { dataConverterFor, type EncryptionKeys } from './codec';
-import type { Config } from './env';
+import { dataConverterFor, type EncryptionKeys } from './payload-codec';
+import type { Config } from '../config/env';
 
 function tlsOptions(config: Config['temporal']): ConnectionOptions['tls'] {
   if (config.tlsCertPath && config.tlsKeyPath) {
