@@ -34,7 +34,7 @@ export function createJournal(db: Db) {
             journeyId: input.journeyId,
             seq: input.seq,
             at: new Date(input.at),
-            action: input.event,
+            event: input.event,
             fromStatus: input.fromStatus,
             toStatus: input.toStatus,
             actorType: input.actor.type,

@@ -109,6 +109,12 @@ function checkPayload(
 ): void {
   const p = payload as Record<string, unknown>;
   const referralDay = state.referredAt.slice(0, 10);
+  /** A date of something that happened during the training: not before its start. */
+  const duringTraining = (field: string, value: unknown): DateOnly => {
+    const date = pastDate(field, value, now, policy);
+    notBefore(field, date, 'the start date', state.startDate);
+    return date;
+  };
   switch (action) {
     case 'take-in-review': {
       if (p.interviewAt !== undefined) {
@@ -144,8 +150,7 @@ function checkPayload(
     }
     case 'suspend': {
       code('reason', p.reason, SUSPENSION_REASONS.codes);
-      const from = pastDate('from', p.from, now, policy);
-      notBefore('from', from, 'the start date', state.startDate);
+      duringTraining('from', p.from);
       return;
     }
     case 'resume': {
@@ -172,13 +177,11 @@ function checkPayload(
     }
     case 'record-dropout': {
       code('reason', p.reason, DROPOUT_REASONS.codes);
-      const date = pastDate('date', p.date, now, policy);
-      notBefore('date', date, 'the start date', state.startDate);
+      duringTraining('date', p.date);
       return;
     }
     case 'record-completion': {
-      const date = pastDate('date', p.date, now, policy);
-      notBefore('date', date, 'the start date', state.startDate);
+      duringTraining('date', p.date);
       if (typeof p.certified !== 'boolean') invalid('certified must be true or false', 'certified');
       return;
     }

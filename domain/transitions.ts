@@ -29,16 +29,8 @@ export const STATUSES = [
 ] as const;
 export type Status = (typeof STATUSES)[number];
 
-export const ACTIVE_STATUSES: readonly Status[] = [
-  'referred',
-  'in_review',
-  'waitlisted',
-  'admitted',
-  'in_training',
-  'suspended',
-  'follow_up',
-];
 export const TERMINAL_STATUSES: readonly Status[] = ['refused', 'withdrawn', 'expired', 'closed'];
+export const ACTIVE_STATUSES: readonly Status[] = STATUSES.filter((s) => !TERMINAL_STATUSES.includes(s));
 
 export function isTerminal(status: Status): boolean {
   return TERMINAL_STATUSES.includes(status);

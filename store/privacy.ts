@@ -115,10 +115,10 @@ async function eraseInDatabase(
 
       const entries = await tx.timelineEntry.findMany({
         where: inJourneys,
-        select: { id: true, action: true, details: true },
+        select: { id: true, event: true, details: true },
       });
       for (const entry of entries) {
-        const details = withoutFreeText(entry.action, entry.details);
+        const details = withoutFreeText(entry.event, entry.details);
         if (!details) continue;
         await tx.timelineEntry.update({
           where: { id: entry.id },

@@ -37,7 +37,8 @@ export function timelineJson(t: Prisma.TimelineEntryGetPayload<object>) {
   return {
     seq: t.seq,
     at: t.at.toISOString(),
-    action: t.action,
+    // `action` in the API, for timers and `refer` too: the contract's name.
+    action: t.event,
     fromStatus: t.fromStatus,
     toStatus: t.toStatus,
     actor: { type: t.actorType, orgId: t.actorId },
