@@ -47,8 +47,11 @@ export function createMailer(options: { smtpUrl?: string; mailDir: string }): Ma
     copies,
     async send(email) {
       const info = await transport.sendMail(email);
-      await mkdir(dir, { recursive: true });
-      await writeFile(path.join(dir, copyFileName(new Date(), email.messageId)), info.message);
+      // Names, addresses and live survey links: for this machine's owner only.
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      await writeFile(path.join(dir, copyFileName(new Date(), email.messageId)), info.message, {
+        mode: 0o600,
+      });
       return { messageId: info.messageId };
     },
     close: () => transport.close(),

@@ -7,6 +7,7 @@ import type { Client } from '@temporalio/client';
 import type { MailCopies } from '../store/mail-copies';
 import type { Db } from '../prisma/client';
 import type { TimingPolicy } from '../domain/policy';
+import type { TrustProxy } from '../config/env';
 import { authenticate } from './auth';
 import { authFailureLimit, corsPolicy, DEFAULT_LIMITS, followUpLimit, type Limits } from './limits';
 import { buildOpenApiDocument } from './openapi';
@@ -35,6 +36,8 @@ export interface AppDeps {
   /** The worker's .eml folder, when mail does not go out over SMTP: erasure deletes the learner's copies. */
   mailCopies?: MailCopies;
   log?: (message: string) => void;
+  /** Express's `trust proxy`: which proxies' X-Forwarded-For to believe (TRUST_PROXY). */
+  trustProxy?: TrustProxy;
 }
 
 /** Releases what the app holds besides its deps (the readiness probe's connection). */
@@ -42,14 +45,46 @@ export async function closeApp(app: Express): Promise<void> {
   await (app.locals.close as (() => Promise<void>) | undefined)?.();
 }
 
+const API_CSP = {
+  defaultSrc: ["'none'"],
+  baseUri: ["'none'"],
+  formAction: ["'none'"],
+  frameAncestors: ["'none'"],
+};
+
+/** Swagger UI: its own scripts, styles (some inline) and images, and the document it reads. */
+const DOCS_CSP = {
+  defaultSrc: ["'none'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  baseUri: ["'none'"],
+  formAction: ["'none'"],
+  frameAncestors: ["'none'"],
+};
+
 export function createApp(deps: AppDeps): Express {
   const app = express();
   const log = deps.log ?? ((m: string) => console.error(`[api] ${m}`));
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  // Client addresses, for the abuse limits: the proxies in front of the API (TRUST_PROXY).
+  try {
+    app.set('trust proxy', deps.trustProxy ?? false);
+  } catch (err) {
+    throw new Error(`TRUST_PROXY is not a proxy setting Express understands: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
   const limits = { ...DEFAULT_LIMITS, ...deps.limits };
-  // The API serves JSON; only the docs and the follow-up form are pages.
-  app.use(helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false }));
+  // The API serves JSON: by default a response may load nothing and be framed
+  // nowhere. The pages (the docs, the learner's form) relax it for themselves.
+  app.use(
+    helmet({
+      contentSecurityPolicy: { useDefaults: false, directives: API_CSP },
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
   app.use(corsPolicy(limits));
   // Bodies are read only once the caller is known (or on the learner's public
   // route): a request without a valid key gets its 401 before any parsing.
@@ -69,11 +104,12 @@ export function createApp(deps: AppDeps): Express {
   app.get('/openapi.json', (_req, res) => {
     res.json(openapi);
   });
+  app.use('/docs', helmet.contentSecurityPolicy({ useDefaults: false, directives: DOCS_CSP }));
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapi));
   app.use('/v1/follow-ups', followUpLimit(limits), json, followUpRoutes(journeyDeps));
 
   const v1 = express.Router();
-  v1.use(authenticate(deps.db, deps.adminApiKey), authFailureLimit(limits), json);
+  v1.use(authFailureLimit(limits), authenticate(deps.db, deps.adminApiKey), json);
   v1.use('/organizations', organizationRoutes(deps.db));
   v1.use('/organizations', apiKeyRoutes(deps.db));
   v1.use('/journeys', journeyRoutes(journeyDeps));
@@ -83,8 +119,8 @@ export function createApp(deps: AppDeps): Express {
   if (deps.encryption) {
     app.use(
       '/codec',
-      authenticate(deps.db, deps.adminApiKey),
       authFailureLimit(limits),
+      authenticate(deps.db, deps.adminApiKey),
       json,
       codecRoutes(deps.encryption),
     );

@@ -5,7 +5,7 @@ import type { Db, Prisma } from '../prisma/client';
 import { OWNER_FIELD, ownsJourney } from '../domain/ownership';
 import { allowedActions, type Status } from '../domain/transitions';
 import type { Caller } from './auth';
-import { forbidden, notFound } from './problem';
+import { notFound } from './problem';
 
 export const journeyInclude = {
   learner: true,
@@ -22,11 +22,14 @@ export function scopeOf(caller: Caller): Prisma.JourneyWhereInput {
   return field ? { [field]: caller.orgId ?? '' } : {};
 }
 
-/** The journey if the caller may see it: 404 when unknown, 403 when not theirs. */
+/**
+ * The journey if the caller may see it. Another organisation's journey is
+ * answered as an unknown one (404): its existence is not the caller's to know.
+ */
 export async function findVisibleJourney(db: Db, caller: Caller, id: string): Promise<VisibleJourney> {
   const journey = await db.journey.findUnique({ where: { id }, include: journeyInclude });
   if (!journey) throw notFound(`No journey ${id}.`);
-  if (!ownsJourney(caller, journey)) throw forbidden('This journey is not yours.');
+  if (!ownsJourney(caller, journey)) throw notFound(`No journey ${id}.`);
   return journey;
 }
 

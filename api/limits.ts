@@ -1,15 +1,15 @@
-// Abuse limits: failed authentications and the public follow-up routes are
-// rate limited per client address; CORS stays closed unless origins are listed.
+// Abuse limits: failed authentications and unknown follow-up links are
+// counted per client address; CORS stays closed unless origins are listed.
 import cors from 'cors';
-import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import type { RequestHandler } from 'express';
+import { ipKeyGenerator, MemoryStore, rateLimit } from 'express-rate-limit';
 import { Problem, sendProblem } from './problem';
 
 export interface Limits {
   /** Failed authentications (401) allowed per client address and window. */
   authFailures: number;
-  /** Requests to /v1/follow-ups allowed per client address and window. */
-  followUpRequests: number;
+  /** Follow-up links not found (404) allowed per client address and window. */
+  followUpFailures: number;
   windowMs: number;
   /** Origins allowed by CORS; empty means no cross-origin access. */
   corsOrigins: string[];
@@ -17,41 +17,64 @@ export interface Limits {
 
 export const DEFAULT_LIMITS: Limits = {
   authFailures: 20,
-  followUpRequests: 60,
+  followUpFailures: 60,
   windowMs: 15 * 60_000,
   corsOrigins: [],
 };
 
-function tooMany(detail: string): RequestHandler {
-  return (_req, res) => sendProblem(res, new Problem(429, 'Too many requests', detail));
-}
-
 /**
- * Counts the requests that failed authentication, and answers 429 instead of
- * 401 once an address has failed too often. It goes after `authenticate` and
- * sees only its 401s: a valid key from the same address is never held back.
+ * Counts the requests of one client address that end in `failed` statuses,
+ * and once an address has failed `limit` times in the window, answers 429 to
+ * everything it sends, before any other work: a guesser who also holds a
+ * good key or link gets nothing more through. Successes never count, so a
+ * busy client that does not fail is never held back, however many requests
+ * it has in flight.
  */
-export function authFailureLimit(limits: Limits): ErrorRequestHandler {
-  const limiter = rateLimit({
-    windowMs: limits.windowMs,
-    limit: limits.authFailures,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    handler: tooMany('Too many failed authentications from this address; try again later.'),
-  });
-  return (err: unknown, req, res, next) => {
-    if (!(err instanceof Problem && err.status === 401)) return next(err);
-    void limiter(req, res, (failure?: unknown) => next(failure ?? err));
+function failureLimit(options: {
+  limit: number;
+  windowMs: number;
+  failed: (status: number) => boolean;
+  detail: string;
+}): RequestHandler {
+  const store = new MemoryStore();
+  // express-rate-limit sets up the store (its window) and keys clients by address, IPv6 by subnet.
+  rateLimit({ windowMs: options.windowMs, limit: options.limit, store });
+  return (req, res, next) => {
+    const key = ipKeyGenerator(req.ip ?? '');
+    store.get(key).then((hits) => {
+      if (hits && hits.totalHits >= options.limit) {
+        const seconds = Math.max(
+          1,
+          Math.ceil(((hits.resetTime?.getTime() ?? Date.now()) - Date.now()) / 1000),
+        );
+        res.set('Retry-After', String(seconds));
+        return sendProblem(res, new Problem(429, 'Too many requests', options.detail));
+      }
+      res.on('finish', () => {
+        if (options.failed(res.statusCode)) void store.increment(key);
+      });
+      next();
+    }, next);
   };
 }
 
-export function followUpLimit(limits: Limits): RequestHandler {
-  return rateLimit({
+/** Goes before authentication: an address that failed too often is refused, good key or not. */
+export function authFailureLimit(limits: Limits): RequestHandler {
+  return failureLimit({
+    limit: limits.authFailures,
     windowMs: limits.windowMs,
-    limit: limits.followUpRequests,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    handler: tooMany('Too many requests on follow-up links from this address; try again later.'),
+    failed: (status) => status === 401,
+    detail: 'Too many failed authentications from this address; try again later.',
+  });
+}
+
+/** Only links that were not found count: learners answering their own survey never do. */
+export function followUpLimit(limits: Limits): RequestHandler {
+  return failureLimit({
+    limit: limits.followUpFailures,
+    windowMs: limits.windowMs,
+    failed: (status) => status === 404,
+    detail: 'Too many unknown follow-up links from this address; try again later.',
   });
 }
 

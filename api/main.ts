@@ -17,6 +17,7 @@ async function main(): Promise<void> {
     policy: config.policy,
     publicBaseUrl: config.publicBaseUrl,
     adminApiKey: config.adminApiKey,
+    trustProxy: config.trustProxy,
     startedTarget: config.startedTarget,
     limits: { corsOrigins: config.corsOrigins },
     encryption: config.encryption,

@@ -28,6 +28,16 @@ export const text = (max: number) =>
     .min(1)
     .max(max)
     .refine((s) => STORABLE.test(s), 'control characters or unpaired surrogates are not allowed');
+// One-line fields (names, titles) also refuse line breaks, which could add
+// lines to the plain-text emails they are written into.
+const ONE_LINE = /^[^\p{Cc}\p{Cs}\u2028\u2029]*$/u;
+export const line = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((s) => ONE_LINE.test(s), 'a single line: no line breaks or control characters');
 export const date = z.iso
   .date()
   .refine(
@@ -43,10 +53,10 @@ export const OrganizationType = z.enum(['agency', 'fabrique', 'manager']);
 export const CreateOrganization = z
   .strictObject({
     type: OrganizationType,
-    name: text(200),
+    name: line(200),
     email: z.email().max(254),
-    region: text(100).optional(),
-    department: text(100).optional(),
+    region: line(100).optional(),
+    department: line(100).optional(),
     agencyKind: enumOf(AGENCY_KINDS).optional(),
   })
   .openapi('CreateOrganization');
@@ -70,8 +80,8 @@ export const CreatedOrganization = Organization.extend({
 }).openapi('CreatedOrganization');
 
 export const LearnerInput = z.strictObject({
-  firstName: text(100),
-  lastName: text(100),
+  firstName: line(100),
+  lastName: line(100),
   email: z.email().max(254),
   phone: z
     .string()
@@ -89,8 +99,8 @@ export const CreateJourney = z
   .strictObject({
     learner: LearnerInput,
     fabriqueId: uuid,
-    referrer: z.strictObject({ name: text(200), email: z.email().max(254) }).optional(),
-    trainingTitle: text(200).optional(),
+    referrer: z.strictObject({ name: line(200), email: z.email().max(254) }).optional(),
+    trainingTitle: line(200).optional(),
     note: text(2000).optional(),
   })
   .openapi('CreateJourney');
@@ -102,7 +112,7 @@ export const ACTION_BODIES = {
   admit: z.strictObject({
     startDate: date,
     durationMonths: z.number().int().min(3).max(24),
-    trainingTitle: text(200).optional(),
+    trainingTitle: line(200).optional(),
   }),
   refuse: z.strictObject({
     reason: enumOf(REFUSAL_REASONS),
@@ -116,12 +126,12 @@ export const ACTION_BODIES = {
   resume: z.strictObject({ date }),
   extend: z.strictObject({ plannedEndDate: date, reason: text(500) }),
   'record-dropout': z.strictObject({ date, reason: enumOf(DROPOUT_REASONS) }),
-  'record-completion': z.strictObject({ date, certified: z.boolean(), certification: text(200).optional() }),
+  'record-completion': z.strictObject({ date, certified: z.boolean(), certification: line(200).optional() }),
   'record-follow-up': z.strictObject({
     milestone: z.enum(['3m', '6m']),
     outcome: enumOf(FOLLOW_UP_OUTCOMES),
-    employer: text(200).optional(),
-    jobTitle: text(200).optional(),
+    employer: line(200).optional(),
+    jobTitle: line(200).optional(),
     contractStart: date.optional(),
   }),
   transfer: z.strictObject({ toFabriqueId: uuid, reason: text(500) }),
@@ -147,10 +157,10 @@ export const ListJourneysQuery = z.strictObject({
 
 export const FollowUpAnswer = z.strictObject({
   outcome: enumOf(FOLLOW_UP_OUTCOMES).exclude(['unknown']),
-  employer: text(200)
+  employer: line(200)
     .optional()
     .or(z.literal('').transform(() => undefined)),
-  jobTitle: text(200)
+  jobTitle: line(200)
     .optional()
     .or(z.literal('').transform(() => undefined)),
   contractStart: date.optional().or(z.literal('').transform(() => undefined)),
@@ -213,6 +223,6 @@ export const StatsQuery = z.strictObject({
   from: date.optional(),
   to: date.optional(),
   fabriqueId: z.uuid().optional(),
-  region: text(100).optional(),
+  region: line(100).optional(),
   groupBy: z.enum(['fabrique', 'region', 'month']).optional(),
 });

@@ -28,6 +28,8 @@ export interface Config {
   /** Where follow-up links in emails point to. */
   publicBaseUrl: string;
   adminApiKey?: string;
+  /** Which proxies' X-Forwarded-For to believe for client addresses (TRUST_PROXY); none by default. */
+  trustProxy: TrustProxy;
   /** Learners started the network aims for, shown by /v1/stats. */
   startedTarget: number;
   /** Origins allowed by CORS (CORS_ORIGINS, comma-separated); none by default. */
@@ -93,6 +95,37 @@ function positiveInt(name: string, value: string | undefined, fallback: number):
   return n;
 }
 
+/** Express's `trust proxy`: false, true (every proxy), a number of hops, or addresses and subnets. */
+export type TrustProxy = boolean | number | string;
+
+function trustProxy(value: string | undefined): TrustProxy {
+  const v = (value ?? '').trim();
+  if (v === '' || v === 'false') return false;
+  if (v === 'true') return true;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v;
+}
+
+/** Bytes of randomness a key written as hex or base64(url) carries, after an optional `name_` prefix. */
+function keyBytes(key: string): number {
+  const body = key.replace(/^[a-z]+_/i, '');
+  if (/^[0-9a-f]+$/i.test(body)) return Math.floor(body.length / 2);
+  if (/^[A-Za-z0-9+/_-]+=*$/.test(body)) return Math.floor((body.replace(/=+$/, '').length * 6) / 8);
+  return 0;
+}
+
+/** The bootstrap key has manager rights and creates organisations: it must not be guessable. */
+function adminApiKey(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  if (keyBytes(value) < 32 || new Set(value).size < 16) {
+    throw new Error(
+      'ADMIN_API_KEY must hold at least 32 random bytes, written in hex or base64 ' +
+        "(for example: node -e \"console.log(require('crypto').randomBytes(32).toString('base64url'))\").",
+    );
+  }
+  return value;
+}
+
 function logLevel(value: string | undefined): LogLevel {
   if (!value) return 'WARN';
   const level = value.toUpperCase();
@@ -121,7 +154,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailDir: env.MAIL_DIR || DEFAULTS.mailDir,
     mailFrom: env.MAIL_FROM || DEFAULTS.mailFrom,
     publicBaseUrl,
-    adminApiKey: env.ADMIN_API_KEY || undefined,
+    adminApiKey: adminApiKey(env.ADMIN_API_KEY),
+    trustProxy: trustProxy(env.TRUST_PROXY),
     startedTarget: positiveInt('STATS_TARGET', env.STATS_TARGET, 10_000),
     corsOrigins: (env.CORS_ORIGINS ?? '')
       .split(',')

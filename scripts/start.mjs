@@ -5,13 +5,14 @@
 // everything it started.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULTS } from '../config/defaults.mjs';
 import { ensureDependencies } from './lib/deps.mjs';
 
 // Where `npm start` keeps its state (Temporal's journeys, keys, mail).
 const DATA = path.resolve(process.env.PARCOURS_DATA_DIR || DEFAULTS.dataDir);
+const MAIL_DIR = path.resolve(process.env.MAIL_DIR || path.join(DATA, 'mail'));
 const port = (name, fallback) => {
   const value = process.env[name] || String(fallback);
   if (!/^\d{1,5}$/.test(value) || Number(value) < 1 || Number(value) > 65535) {
@@ -26,12 +27,27 @@ function fail(err) {
   process.exit(1);
 }
 
+/** A folder 0700 and the files in it 0600, as an earlier version may have left them open. */
+function keepPrivate(dir) {
+  if (!existsSync(dir)) return;
+  chmodSync(dir, 0o700);
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.isFile()) chmodSync(path.join(dir, entry.name), 0o600);
+  }
+}
+
 async function main() {
   const t0 = Date.now();
   ensureDependencies(log);
   const { provisionDatabase, provisionTemporal } = await import('./lib/stack.mjs');
   const { databaseUrlFromEnv } = await import('./lib/database.mjs');
-  mkdirSync(DATA, { recursive: true });
+  // Everything kept here (the dev server's journeys, keys, emails with names
+  // and survey links) is for this machine's owner only: files 0600, folders
+  // 0700, those our children create too.
+  process.umask(0o077);
+  mkdirSync(DATA, { recursive: true, mode: 0o700 });
+  keepPrivate(DATA);
+  keepPrivate(MAIL_DIR);
 
   const children = [];
   let temporal;
@@ -76,8 +92,12 @@ async function main() {
     const adminKeyFile = path.join(DATA, 'admin-api-key');
     let adminKey = process.env.ADMIN_API_KEY;
     if (!adminKey) {
-      if (!existsSync(adminKeyFile))
-        writeFileSync(adminKeyFile, `adm_${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
+      // 32 random bytes, as the API requires; a shorter key an older version wrote is replaced.
+      const saved = existsSync(adminKeyFile) ? readFileSync(adminKeyFile, 'utf8').trim() : '';
+      if (!/^adm_[A-Za-z0-9_-]{43}$/.test(saved)) {
+        if (saved) log(`Replacing the admin key in ${adminKeyFile}: it was shorter than 32 random bytes.`);
+        writeFileSync(adminKeyFile, `adm_${randomBytes(32).toString('base64url')}\n`, { mode: 0o600 });
+      }
       adminKey = readFileSync(adminKeyFile, 'utf8').trim();
     }
     const apiPort = String(port('PORT', DEFAULTS.port));
@@ -88,7 +108,7 @@ async function main() {
       DATABASE_URL: databaseUrl,
       ADMIN_API_KEY: adminKey,
       PORT: apiPort,
-      MAIL_DIR: process.env.MAIL_DIR || path.join(DATA, 'mail'),
+      MAIL_DIR,
     };
 
     const seed = spawn(process.execPath, ['--import', 'tsx', 'scripts/seed-demo.ts'], {

@@ -1,4 +1,4 @@
-// Managers issue, list and revoke an organisation's keys. Keys are stored
+// The admin key issues keys; managers list and revoke them. Keys are stored
 // hashed, a revoked key stops at once, and every change is audited.
 import { startStack, type TestStack } from './support/stack';
 
@@ -12,9 +12,9 @@ afterAll(async () => {
 
 const keysPath = (orgId: string) => `/v1/organizations/${orgId}/api-keys`;
 
-test('a manager issues a second key; both work and only hashes are stored', async () => {
-  const { manager, fabrique } = stack.orgs;
-  const issued = await stack.request('POST', keysPath(fabrique.id), manager.key);
+test('the admin key issues a second key; both work and only hashes are stored', async () => {
+  const { fabrique } = stack.orgs;
+  const issued = await stack.request('POST', keysPath(fabrique.id), stack.adminKey);
   expect(issued.status).toBe(201);
   expect(issued.body.apiKey).toMatch(/^pk_[0-9a-f]{16}_/);
   expect((await stack.request('GET', '/v1/journeys', issued.body.apiKey)).status).toBe(200);
@@ -43,7 +43,7 @@ test('the key list shows ids and dates, never the keys', async () => {
 
 test('a revoked key stops working at once, and the revocation is audited', async () => {
   const { manager, agency2 } = stack.orgs;
-  const spare = await stack.request('POST', keysPath(agency2.id), manager.key);
+  const spare = await stack.request('POST', keysPath(agency2.id), stack.adminKey);
   expect((await stack.request('GET', '/v1/journeys', spare.body.apiKey)).status).toBe(200);
   const revoked = await stack.request('DELETE', `${keysPath(agency2.id)}/${spare.body.keyId}`, manager.key);
   expect(revoked.status).toBe(204);
@@ -69,7 +69,7 @@ test('only managers manage keys; unknown organisations and keys are 404', async 
   expect((await stack.request('GET', keysPath(agency.id), agency.key)).status).toBe(403);
   expect((await stack.request('GET', keysPath(agency.id))).status).toBe(401);
   const nobody = '00000000-0000-4000-8000-000000000000';
-  expect((await stack.request('POST', keysPath(nobody), manager.key)).status).toBe(404);
+  expect((await stack.request('POST', keysPath(nobody), stack.adminKey)).status).toBe(404);
   expect((await stack.request('DELETE', `${keysPath(agency.id)}/ffffffffffffffff`, manager.key)).status).toBe(
     404,
   );

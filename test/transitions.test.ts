@@ -263,7 +263,7 @@ async function expectRefused(
   action: ActionName,
   who: Org,
   body: Record<string, unknown>,
-  status: 403 | 409 | 422,
+  status: 403 | 404 | 409 | 422,
   s: TestStack = stack,
 ): Promise<HttpResult> {
   const res = await s.act(journey.id, action, who.key, body);
@@ -340,8 +340,8 @@ describe('take-in-review', () => {
     await expectRefused(j.byAgency, 'take-in-review', stack.orgs.agency, {}, 403);
   });
 
-  test('another fabrique may not take the referral in review (403)', async () => {
-    await expectRefused(j.byOtherFabrique, 'take-in-review', stack.orgs.fabrique2, {}, 403);
+  test('another fabrique may not take the referral in review (404, as if unknown)', async () => {
+    await expectRefused(j.byOtherFabrique, 'take-in-review', stack.orgs.fabrique2, {}, 404);
   });
 
   test('an interview date that is not a date-time is refused with 422 naming interviewAt', async () => {
@@ -391,8 +391,8 @@ describe('waitlist', () => {
     await expectRefused(j.byManager, 'waitlist', stack.orgs.manager, {}, 403);
   });
 
-  test('another fabrique may not waitlist the referral (403)', async () => {
-    await expectRefused(j.byOtherFabrique, 'waitlist', stack.orgs.fabrique2, {}, 403);
+  test('another fabrique may not waitlist the referral (404, as if unknown)', async () => {
+    await expectRefused(j.byOtherFabrique, 'waitlist', stack.orgs.fabrique2, {}, 404);
   });
 });
 
@@ -451,8 +451,8 @@ describe('admit', () => {
     await expectRefused(j.byAgency, 'admit', stack.orgs.agency, admit, 403);
   });
 
-  test('another fabrique may not admit the referral (403)', async () => {
-    await expectRefused(j.byOtherFabrique, 'admit', stack.orgs.fabrique2, admit, 403);
+  test('another fabrique may not admit the referral (404, as if unknown)', async () => {
+    await expectRefused(j.byOtherFabrique, 'admit', stack.orgs.fabrique2, admit, 404);
   });
 
   test('admit for 25 months is refused with 422 naming durationMonths, and changes nothing', async () => {
@@ -537,8 +537,8 @@ describe('refuse', () => {
     await expectRefused(j.byAgency, 'refuse', stack.orgs.agency, refusal, 403);
   });
 
-  test('another fabrique may not refuse the referral (403)', async () => {
-    await expectRefused(j.byOtherFabrique, 'refuse', stack.orgs.fabrique2, refusal, 403);
+  test('another fabrique may not refuse the referral (404, as if unknown)', async () => {
+    await expectRefused(j.byOtherFabrique, 'refuse', stack.orgs.fabrique2, refusal, 404);
   });
 });
 
@@ -582,8 +582,8 @@ describe('withdraw', () => {
     await expectRefused(j.byManager, 'withdraw', stack.orgs.manager, { reason: 'found_job' }, 403);
   });
 
-  test('another agency may not withdraw the referral (403)', async () => {
-    await expectRefused(j.byOtherAgency, 'withdraw', stack.orgs.agency2, { reason: 'found_job' }, 403);
+  test('another agency may not withdraw the referral (404, as if unknown)', async () => {
+    await expectRefused(j.byOtherAgency, 'withdraw', stack.orgs.agency2, { reason: 'found_job' }, 404);
   });
 
   test('withdraw with a reason from another list is refused with 422 naming reason', async () => {
@@ -649,13 +649,13 @@ describe('confirm-start', () => {
     await expectRefused(j.byAgency, 'confirm-start', stack.orgs.agency, { startDate: today() }, 403);
   });
 
-  test('another fabrique may not confirm the start (403)', async () => {
+  test('another fabrique may not confirm the start (404, as if unknown)', async () => {
     await expectRefused(
       j.byOtherFabrique,
       'confirm-start',
       stack.orgs.fabrique2,
       { startDate: today() },
-      403,
+      404,
     );
   });
 });
@@ -687,8 +687,8 @@ describe('report-no-show', () => {
     await expectRefused(j.byAgency, 'report-no-show', stack.orgs.agency, {}, 403);
   });
 
-  test('another fabrique may not report a no-show (403)', async () => {
-    await expectRefused(j.byOtherFabrique, 'report-no-show', stack.orgs.fabrique2, {}, 403);
+  test('another fabrique may not report a no-show (404, as if unknown)', async () => {
+    await expectRefused(j.byOtherFabrique, 'report-no-show', stack.orgs.fabrique2, {}, 404);
   });
 });
 
@@ -735,8 +735,8 @@ describe('suspend', () => {
     await expectRefused(j.byManager, 'suspend', stack.orgs.manager, suspension, 403);
   });
 
-  test('another fabrique may not suspend (403)', async () => {
-    await expectRefused(j.byOtherFabrique, 'suspend', stack.orgs.fabrique2, suspension, 403);
+  test('another fabrique may not suspend (404, as if unknown)', async () => {
+    await expectRefused(j.byOtherFabrique, 'suspend', stack.orgs.fabrique2, suspension, 404);
   });
 });
 
@@ -784,8 +784,8 @@ describe('resume', () => {
     await expectRefused(j.byAgency, 'resume', stack.orgs.agency, { date: today() }, 403);
   });
 
-  test('another fabrique may not resume (403)', async () => {
-    await expectRefused(j.byOtherFabrique, 'resume', stack.orgs.fabrique2, { date: today() }, 403);
+  test('another fabrique may not resume (404, as if unknown)', async () => {
+    await expectRefused(j.byOtherFabrique, 'resume', stack.orgs.fabrique2, { date: today() }, 404);
   });
 });
 
@@ -864,8 +864,8 @@ describe('extend', () => {
     await expectRefused(j.byAgency, 'extend', stack.orgs.agency, extension(), 403);
   });
 
-  test('another fabrique may not extend (403)', async () => {
-    await expectRefused(j.byOtherFabrique, 'extend', stack.orgs.fabrique2, extension(), 403);
+  test('another fabrique may not extend (404, as if unknown)', async () => {
+    await expectRefused(j.byOtherFabrique, 'extend', stack.orgs.fabrique2, extension(), 404);
   });
 });
 
@@ -924,8 +924,8 @@ describe('record-dropout', () => {
     await expectRefused(j.byAgency, 'record-dropout', stack.orgs.agency, dropout(), 403);
   });
 
-  test('another fabrique may not record a dropout (403)', async () => {
-    await expectRefused(j.byOtherFabrique, 'record-dropout', stack.orgs.fabrique2, dropout(), 403);
+  test('another fabrique may not record a dropout (404, as if unknown)', async () => {
+    await expectRefused(j.byOtherFabrique, 'record-dropout', stack.orgs.fabrique2, dropout(), 404);
   });
 });
 
@@ -1000,8 +1000,8 @@ describe('record-completion', () => {
     await expectRefused(j.byAgency, 'record-completion', stack.orgs.agency, completion(), 403);
   });
 
-  test('another fabrique may not record a completion (403)', async () => {
-    await expectRefused(j.byOtherFabrique, 'record-completion', stack.orgs.fabrique2, completion(), 403);
+  test('another fabrique may not record a completion (404, as if unknown)', async () => {
+    await expectRefused(j.byOtherFabrique, 'record-completion', stack.orgs.fabrique2, completion(), 404);
   });
 });
 
@@ -1040,8 +1040,8 @@ describe('record-follow-up (milestones 3 and 6 months away)', () => {
     await expectRefused(j.byManager, 'record-follow-up', stack.orgs.manager, answer, 403);
   });
 
-  test('another agency may not record a follow-up (403)', async () => {
-    await expectRefused(j.byOtherAgency, 'record-follow-up', stack.orgs.agency2, answer, 403);
+  test('another agency may not record a follow-up (404, as if unknown)', async () => {
+    await expectRefused(j.byOtherAgency, 'record-follow-up', stack.orgs.agency2, answer, 404);
   });
 });
 
@@ -1132,13 +1132,13 @@ describe('record-follow-up once the 3-month milestone is due', () => {
     expect(res.body.detail).toMatch(/already/);
   });
 
-  test('another fabrique may not record the follow-up (403)', async () => {
+  test('another fabrique may not record the follow-up (404, as if unknown)', async () => {
     await expectRefused(
       j.byOtherFabrique,
       'record-follow-up',
       due.orgs.fabrique2,
       { milestone: '3m', outcome: 'cdi' },
-      403,
+      404,
       due,
     );
   });
@@ -1170,9 +1170,9 @@ describe('transfer', () => {
       details: { fromFabriqueId: fabrique.id, toFabriqueId: fabrique2.id },
     });
 
-    expect((await stack.request('GET', `/v1/journeys/${id}`, fabrique.key)).status).toBe(403);
+    expect((await stack.request('GET', `/v1/journeys/${id}`, fabrique.key)).status).toBe(404);
     const late = await stack.act(id, 'admit', fabrique.key, { startDate: today(), durationMonths: 6 });
-    expect(late.status).toBe(403);
+    expect(late.status).toBe(404);
     const atNew = await stack.request('GET', `/v1/journeys/${id}`, fabrique2.key);
     expect(atNew.status).toBe(200);
     expect(atNew.body.allowedActions).toEqual(['take-in-review', 'waitlist', 'admit', 'refuse', 'withdraw']);
@@ -1333,7 +1333,7 @@ describe('allowedActions in GET /v1/journeys/:id', () => {
         manager: m?.body.allowedActions,
       }).toEqual(EXPECTED[status]);
       expect([a, f, m].map((r) => r?.body.status)).toEqual([status, status, status]);
-      expect([a2?.status, f2?.status]).toEqual([403, 403]);
+      expect([a2?.status, f2?.status]).toEqual([404, 404]);
     },
   );
 });

@@ -2,6 +2,7 @@
 // account, no script, nothing loaded from elsewhere. The link carries a
 // token, so the page keeps it out of referrers and search engines.
 import { FOLLOW_UP_OUTCOMES, type FollowUpOutcome } from '../../domain/codes';
+import { createHash } from 'node:crypto';
 import escapeHtml from 'escape-html';
 
 /** What the learner may answer: every outcome but "unknown", which only the system records. */
@@ -31,6 +32,18 @@ button{display:block;width:100%;min-height:3.25rem;padding:.75rem 1rem;font:inhe
 .notice.ok{border-color:#18753c;background:#f6fff9;color:#18753c}
 footer{margin-top:2rem;font-size:1rem;color:#3a3a3a}
 `;
+
+/**
+ * The page's Content-Security-Policy: its one inline style block (by hash),
+ * no script, nothing from elsewhere, answers posted to this site only.
+ */
+export const FOLLOW_UP_PAGE_CSP = {
+  defaultSrc: ["'none'"],
+  styleSrc: [`'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`],
+  formAction: ["'self'"],
+  baseUri: ["'none'"],
+  frameAncestors: ["'none'"],
+};
 
 function page(title: string, body: string): string {
   return `<!DOCTYPE html>

@@ -14,7 +14,7 @@ const OrgId = z.uuid();
 export function organizationRoutes(db: Db): Router {
   const router = Router();
 
-  router.post('/', requireAdmin(), async (req, res) => {
+  router.post('/', requireAdmin('create organisations'), async (req, res) => {
     const input = parseInput(CreateOrganization, req.body, 'body');
     const { org, keyId, apiKey } = await createOrganization(db, input);
     await audit(db, auditActorOf(caller(req)), 'organization.create', org.id, { keyId });
@@ -33,7 +33,12 @@ export function organizationRoutes(db: Db): Router {
   return router;
 }
 
-/** /v1/organizations/:id/api-keys: a manager issues, lists and revokes keys; every change is audited. */
+/**
+ * /v1/organizations/:id/api-keys: managers list and revoke any organisation's
+ * keys (incident response). Only the admin key issues one: a key acts as its
+ * organisation, and a manager acting as a fabrique would bypass the roles of
+ * the transition table. Every change is audited.
+ */
 export function apiKeyRoutes(db: Db): Router {
   const router = Router({ mergeParams: true });
   router.use(requireRole('manager'));
@@ -47,7 +52,7 @@ export function apiKeyRoutes(db: Db): Router {
   const auditBy = (req: Request, action: string, targetId: string, details: Record<string, string>) =>
     audit(db, auditActorOf(caller(req)), action, targetId, details);
 
-  router.post('/:id/api-keys', async (req, res) => {
+  router.post('/:id/api-keys', requireAdmin("issue another organisation's keys"), async (req, res) => {
     const org = await organization(String(req.params.id));
     const { keyId, apiKey } = await issueKey(db, org.id);
     await auditBy(req, 'api-key.issue', org.id, { keyId });

@@ -92,7 +92,7 @@ export const MATRIX_JOURNEY_STATUS: Status = 'referred';
 /**
  * An action on a journey in MATRIX_JOURNEY_STATUS, from the transition table.
  * The journey is looked up before the role is checked: another organisation's
- * journey is 403 and an unknown one 404 even for a role that may never take
+ * journey reads as an unknown one (404), even for a role that may never take
  * the action.
  */
 function actionRows(action: ActionName): RouteRows {
@@ -105,8 +105,8 @@ function actionRows(action: ActionName): RouteRows {
     scope: 'owned',
     expect: {
       anonymous: { 'n/a': 401 },
-      agency: { own: verdict('agency'), foreign: 403, unknown: 404 },
-      fabrique: { own: verdict('fabrique'), foreign: 403, unknown: 404 },
+      agency: { own: verdict('agency'), foreign: 404, unknown: 404 },
+      fabrique: { own: verdict('fabrique'), foreign: 404, unknown: 404 },
       manager: { 'n/a': verdict('manager'), unknown: 404 },
       // Judgement call: the admin key is a manager without an organisation;
       // it acts as a manager does, and the timeline records no organisation.
@@ -125,9 +125,15 @@ const ROUTES: readonly RouteRows[] = [
     expect: only(201, 'admin'),
   },
   { method: 'GET', path: '/v1/organizations', scope: 'none', expect: only(200, 'manager', 'admin') },
-  // Judgement call: keys are managed by the GEN team only, even an
-  // organisation's own keys (the caller's own organisation is `own`).
-  { method: 'POST', path: '/v1/organizations/{id}/api-keys', scope: 'owned', expect: managersOnly(201) },
+  // Only the admin key issues keys through the API (a member issues their own
+  // organisation's in the web app): a manager holding a fabrique's key could
+  // act as that fabrique. Managers still list and revoke any key.
+  {
+    method: 'POST',
+    path: '/v1/organizations/{id}/api-keys',
+    scope: 'owned',
+    expect: { ...managersOnly(201), manager: { 'n/a': 403, unknown: 403 } },
+  },
   { method: 'GET', path: '/v1/organizations/{id}/api-keys', scope: 'owned', expect: managersOnly(200) },
   {
     method: 'DELETE',
@@ -157,8 +163,9 @@ const ROUTES: readonly RouteRows[] = [
     scope: 'owned',
     expect: {
       anonymous: { 'n/a': 401 },
-      agency: { own: 200, foreign: 403, unknown: 404 },
-      fabrique: { own: 200, foreign: 403, unknown: 404 },
+      // Another organisation's journey is answered as an unknown one.
+      agency: { own: 200, foreign: 404, unknown: 404 },
+      fabrique: { own: 200, foreign: 404, unknown: 404 },
       manager: { 'n/a': 200, unknown: 404 },
       admin: { 'n/a': 200, unknown: 404 },
     },

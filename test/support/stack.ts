@@ -37,13 +37,15 @@ export interface StackOptions {
   /** Temporal payload encryption for the client, the worker and the codec endpoint. */
   encryption?: EncryptionKeys;
   limits?: Partial<Limits>;
+  /** Express's trust proxy, as TRUST_PROXY sets it. */
+  trustProxy?: boolean | number | string;
   /** Mail goes to this folder of .eml files, as `npm start` does without SMTP_URL, instead of the inbox. */
   mailDir?: string;
 }
 
 export class TestStack {
   readonly inbox = new Inbox();
-  readonly adminKey = `adm_${randomBytes(16).toString('hex')}`;
+  readonly adminKey = `adm_${randomBytes(32).toString('hex')}`;
   readonly taskQueue = `test-${randomUUID()}`;
   db!: Db;
   client!: Client;
@@ -107,6 +109,7 @@ export class TestStack {
       adminApiKey: this.adminKey,
       encryption: this.encryption,
       limits: this.options.limits,
+      trustProxy: this.options.trustProxy,
       mailCopies: this.options.mailDir ? mailCopiesFor({ mailDir: this.options.mailDir }) : undefined,
       log: () => undefined,
     }));

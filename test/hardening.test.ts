@@ -1,0 +1,220 @@
+// What a security review found, each checked against the running stack: the
+// powers of managers, the abuse limits, one-line fields, what the pages may
+// load, and what another organisation's journey looks like.
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
+import { createMailer } from '../activities/mailer';
+import { loadConfig } from '../config/env';
+import { FOLLOW_UP_SOON, liveFollowUpLinks } from './support/follow-up-links';
+import { startStack, type TestStack } from './support/stack';
+
+let stack: TestStack;
+beforeAll(async () => {
+  // Behind one proxy (this loopback client), as the README's HTTPS set-up has it.
+  stack = await startStack({
+    policy: FOLLOW_UP_SOON,
+    trustProxy: 'loopback',
+    limits: { authFailures: 3, followUpFailures: 5 },
+  });
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const from = (address: string) => ({ 'x-forwarded-for': address });
+
+describe('managers', () => {
+  test('a manager cannot mint a key for a fabrique (403), and no key is issued', async () => {
+    const { manager, fabrique } = stack.orgs;
+    const before = await stack.db.apiKey.count({ where: { organizationId: fabrique.id } });
+    const res = await stack.request('POST', `/v1/organizations/${fabrique.id}/api-keys`, manager.key);
+    expect(res.status).toBe(403);
+    expect(res.body.detail).toMatch(/ADMIN_API_KEY/);
+    expect(await stack.db.apiKey.count({ where: { organizationId: fabrique.id } })).toBe(before);
+  });
+
+  test('a manager still revokes any key, for incident response', async () => {
+    const { manager, agency2 } = stack.orgs;
+    const spare = await stack.request('POST', `/v1/organizations/${agency2.id}/api-keys`, stack.adminKey);
+    expect(spare.status).toBe(201);
+    const path = `/v1/organizations/${agency2.id}/api-keys/${spare.body.keyId}`;
+    expect((await stack.request('DELETE', path, manager.key)).status).toBe(204);
+    expect((await stack.request('GET', '/v1/journeys', spare.body.apiKey)).status).toBe(401);
+  });
+});
+
+describe('abuse limits', () => {
+  test('an address that failed authentication too often is refused even with a good key', async () => {
+    const { agency } = stack.orgs;
+    const guesser = '203.0.113.10';
+    for (let i = 0; i < 3; i++) {
+      const res = await stack.request(
+        'GET',
+        '/v1/journeys',
+        `pk_${'0'.repeat(16)}_${'x'.repeat(32)}`,
+        undefined,
+        from(guesser),
+      );
+      expect(res.status).toBe(401);
+    }
+    const blocked = await stack.request('GET', '/v1/journeys', agency.key, undefined, from(guesser));
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Another address with the same key is not held back.
+    expect(
+      (await stack.request('GET', '/v1/journeys', agency.key, undefined, from('198.51.100.20'))).status,
+    ).toBe(200);
+  });
+
+  test('a busy client that never fails is never limited', async () => {
+    const { agency } = stack.orgs;
+    const results = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        stack.request('GET', '/v1/journeys', agency.key, undefined, from('198.51.100.21')),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array(12).fill(200));
+  });
+
+  test('unknown survey links from one address do not lock out learners elsewhere', async () => {
+    const [link] = await liveFollowUpLinks(stack);
+    const attacker = '203.0.113.11';
+    for (let i = 0; i < 5; i++) {
+      const bogus = `/v1/follow-ups/${randomBytes(32).toString('base64url')}`;
+      expect((await stack.request('GET', bogus, undefined, undefined, from(attacker))).status).toBe(404);
+    }
+    expect((await stack.request('GET', link as string, undefined, undefined, from(attacker))).status).toBe(
+      429,
+    );
+    // The learner, behind the same proxy but from their own address, opens the link as often as they like.
+    for (let i = 0; i < 8; i++) {
+      const res = await stack.request('GET', link as string, undefined, undefined, from('198.51.100.30'));
+      expect(res.status).toBe(200);
+    }
+  });
+});
+
+describe('configuration', () => {
+  test('a weak ADMIN_API_KEY is refused at start; 32 random bytes are accepted', () => {
+    for (const weak of [
+      'admin',
+      'adm_secret-secret-secret',
+      `adm_${randomBytes(24).toString('base64url')}`,
+      'a'.repeat(64),
+    ]) {
+      expect(() => loadConfig({ ADMIN_API_KEY: weak })).toThrow(
+        /ADMIN_API_KEY must hold at least 32 random bytes/,
+      );
+    }
+    const strong = `adm_${randomBytes(32).toString('base64url')}`;
+    expect(loadConfig({ ADMIN_API_KEY: strong }).adminApiKey).toBe(strong);
+    expect(loadConfig({ ADMIN_API_KEY: randomBytes(32).toString('hex') }).adminApiKey).toBeDefined();
+  });
+
+  test('TRUST_PROXY takes false, true, a number of hops or addresses', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toBe('loopback, 10.0.0.0/8');
+  });
+});
+
+test('the .eml copies are readable by their owner only', async () => {
+  const dir = path.join(await mkdtemp(path.join(tmpdir(), 'parcours-mail-')), 'mail');
+  const mailer = createMailer({ mailDir: dir });
+  try {
+    await mailer.send({
+      from: 'a@parcours.test',
+      to: ['b@parcours.test'],
+      subject: 'x',
+      text: 'x',
+      html: '<p>x</p>',
+      messageId: '<perm@parcours>',
+    });
+    expect((await stat(dir)).mode & 0o777).toBe(0o700);
+    const [file] = await readdir(dir);
+    expect((await stat(path.join(dir, file as string))).mode & 0o777).toBe(0o600);
+  } finally {
+    mailer.close();
+    await rm(path.dirname(dir), { recursive: true, force: true });
+  }
+});
+
+describe('one-line fields', () => {
+  test('a name with a line break is refused and nothing is created', async () => {
+    const { agency, fabrique } = stack.orgs;
+    const before = await stack.db.learner.count();
+    for (const firstName of ['Awa\nObjet: faux', 'Awa\r\nBcc: x@y', 'Awa\u2028Diallo']) {
+      const res = await stack.request('POST', '/v1/journeys', agency.key, {
+        learner: stack.learner({ firstName }),
+        fabriqueId: fabrique.id,
+      });
+      expect(res.status).toBe(422);
+      expect(res.body.errors).toEqual([
+        { field: 'learner.firstName', message: 'a single line: no line breaks or control characters' },
+      ]);
+    }
+    expect(await stack.db.learner.count()).toBe(before);
+  });
+
+  test('notes keep their line breaks', async () => {
+    const journey = await stack.refer({ note: 'Première ligne\nDeuxième ligne' });
+    expect(journey.note).toBe('Première ligne\nDeuxième ligne');
+  });
+});
+
+describe('Content-Security-Policy', () => {
+  test('API responses may load nothing and be framed nowhere', async () => {
+    const res = await stack.request('GET', '/v1/journeys', stack.orgs.agency.key);
+    expect(res.headers.get('content-security-policy')).toBe(
+      "default-src 'none';base-uri 'none';form-action 'none';frame-ancestors 'none'",
+    );
+  });
+
+  test('the learner’s survey page runs no script and allows only its own style block', async () => {
+    const [link] = await liveFollowUpLinks(stack);
+    const page = await stack.request('GET', link as string, undefined, undefined, from('198.51.100.31'));
+    const csp = page.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).not.toContain('script-src');
+    expect(csp).not.toContain('unsafe-inline');
+    const style = /<style>([\s\S]*?)<\/style>/.exec(page.text)?.[1] ?? '';
+    const hash = createHash('sha256').update(style).digest('base64');
+    expect(csp).toContain(`style-src 'sha256-${hash}'`);
+    expect(csp).toContain("form-action 'self'");
+  });
+
+  test('the API docs keep what Swagger UI needs, from this site only', async () => {
+    const res = await fetch(`${stack.baseUrl}/docs/`);
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(res.status).toBe(200);
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("connect-src 'self'");
+    expect(csp).not.toMatch(/https?:/);
+  });
+});
+
+describe('another organisation’s journey', () => {
+  test('reads as an unknown one: 404, the same answer, no name', async () => {
+    const journey = await stack.refer();
+    const other = await stack.request('GET', `/v1/journeys/${journey.id}`, stack.orgs.agency2.key);
+    const unknown = await stack.request(
+      'GET',
+      `/v1/journeys/00000000-0000-4000-8000-000000000000`,
+      stack.orgs.agency2.key,
+    );
+    expect(other.status).toBe(404);
+    expect(unknown.status).toBe(404);
+    expect(other.text).not.toContain(journey.learner.lastName);
+    expect(other.body.title).toBe(unknown.body.title);
+  });
+
+  test('an action on it is a 404 too, and changes nothing', async () => {
+    const journey = await stack.refer();
+    const res = await stack.act(journey.id, 'take-in-review', stack.orgs.fabrique2.key);
+    expect(res.status).toBe(404);
+    expect((await stack.journey(journey.id)).status).toBe('referred');
+  });
+});
