@@ -21,23 +21,18 @@ const enumOf = <C extends string>(list: { codes: readonly C[] }) => z.enum(list.
 // PostgreSQL stores neither NUL nor unpaired surrogates (in text or jsonb):
 // such free text is refused here rather than failing at the database.
 const STORABLE = /^(?:[^\p{Cc}\p{Cs}]|[\t\n\r])*$/u;
-export const text = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1)
-    .max(max)
-    .refine((s) => STORABLE.test(s), 'control characters or unpaired surrogates are not allowed');
 // One-line fields (names, titles) also refuse line breaks, which could add
 // lines to the plain-text emails they are written into.
 const ONE_LINE = /^[^\p{Cc}\p{Cs}\u2028\u2029]*$/u;
-export const line = (max: number) =>
+const trimmed = (allowed: RegExp, message: string) => (max: number) =>
   z
     .string()
     .trim()
     .min(1)
     .max(max)
-    .refine((s) => ONE_LINE.test(s), 'a single line: no line breaks or control characters');
+    .refine((s) => allowed.test(s), message);
+export const text = trimmed(STORABLE, 'control characters or unpaired surrogates are not allowed');
+export const line = trimmed(ONE_LINE, 'a single line: no line breaks or control characters');
 export const date = z.iso
   .date()
   .refine(
