@@ -91,10 +91,10 @@ test('each caller lists only its own journeys, with filters and cursor paginatio
   expect((await stack.request('GET', '/v1/journeys?cursor=zzz', stack.orgs.agency.key)).status).toBe(422);
 });
 
-test('a journey of another organisation is 403; an unknown one is 404', async () => {
+test('a journey of another organisation is a 404, as an unknown one is', async () => {
   const j = await stack.refer();
-  expect((await stack.request('GET', `/v1/journeys/${j.id}`, stack.orgs.agency2.key)).status).toBe(403);
-  expect((await stack.request('GET', `/v1/journeys/${j.id}`, stack.orgs.fabrique2.key)).status).toBe(403);
+  expect((await stack.request('GET', `/v1/journeys/${j.id}`, stack.orgs.agency2.key)).status).toBe(404);
+  expect((await stack.request('GET', `/v1/journeys/${j.id}`, stack.orgs.fabrique2.key)).status).toBe(404);
   expect((await stack.request('GET', `/v1/journeys/${j.id}`, stack.orgs.manager.key)).status).toBe(200);
   const unknown = await stack.request(
     'GET',
