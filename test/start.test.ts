@@ -5,7 +5,7 @@
 // stops everything on Ctrl-C. A second start keeps the journeys and the keys,
 // and starts the workflow of a referral an earlier stop left half-done.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -161,6 +161,17 @@ test('npm start provisions everything, runs the README walk-through to admission
     for (let i = 0; i < 100 && (await mail()).length < 5; i++) await new Promise((r) => setTimeout(r, 200));
     expect((await mail()).length).toBe(5);
     expect(existsSync(path.join(dataDir, 'temporal.db'))).toBe(true);
+    // Journeys, keys and emails (names, addresses, survey links) are the owner's alone.
+    const mode = (p: string) => statSync(path.join(dataDir, p)).mode & 0o777;
+    expect([mode('.'), mode('mail')]).toEqual([0o700, 0o700]);
+    for (const file of [
+      'temporal.db',
+      'admin-api-key',
+      'demo-keys.json',
+      ...(await mail()).map((m) => `mail/${m}`),
+    ]) {
+      expect([file, mode(file)]).toEqual([file, 0o600]);
+    }
   } finally {
     await ctrlC(first);
   }
