@@ -9,7 +9,14 @@ import type { Db } from '../prisma/client';
 import type { TimingPolicy } from '../domain/policy';
 import type { TrustProxy } from '../config/env';
 import { authenticate } from './auth';
-import { authFailureLimit, corsPolicy, DEFAULT_LIMITS, followUpLimit, type Limits } from './limits';
+import {
+  authFailureLimit,
+  corsPolicy,
+  DEFAULT_LIMITS,
+  followUpLimit,
+  journeyActionLimit,
+  type Limits,
+} from './limits';
 import { buildOpenApiDocument } from './openapi';
 import { notFound, problemHandler } from './problem';
 import type { EncryptionKeys } from '../temporal/payload-codec';
@@ -95,6 +102,7 @@ export function createApp(deps: AppDeps): Express {
     temporal: deps.temporal,
     taskQueue: deps.taskQueue,
     policy: deps.policy,
+    limitActions: journeyActionLimit(limits),
   };
   const openapi = buildOpenApiDocument(deps.publicBaseUrl);
 

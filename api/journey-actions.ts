@@ -14,6 +14,8 @@ export interface JourneyDeps {
   temporal: Client;
   taskQueue: string;
   policy: TimingPolicy;
+  /** Refuses (429) an action beyond what one journey may take in a while. */
+  limitActions?: (journeyId: string) => Promise<void>;
 }
 
 /** Splits an action body into the workflow payload (codes, dates) and free text. */
@@ -36,6 +38,7 @@ export async function runAction(
   actor: Actor,
   body: Record<string, unknown>,
 ): Promise<void> {
+  await deps.limitActions?.(journeyId);
   const { db } = deps;
   const { payload, texts } = splitBody(action, body);
   const text = Object.keys(texts).length

@@ -10,6 +10,8 @@ export interface Limits {
   authFailures: number;
   /** Follow-up links not found (404) allowed per client address and window. */
   followUpFailures: number;
+  /** Actions tried on one journey per window, whoever sends them. */
+  actionsPerJourney: number;
   windowMs: number;
   /** Origins allowed by CORS; empty means no cross-origin access. */
   corsOrigins: string[];
@@ -18,6 +20,7 @@ export interface Limits {
 export const DEFAULT_LIMITS: Limits = {
   authFailures: 20,
   followUpFailures: 60,
+  actionsPerJourney: 60,
   windowMs: 15 * 60_000,
   corsOrigins: [],
 };
@@ -76,6 +79,32 @@ export function followUpLimit(limits: Limits): RequestHandler {
     failed: (status) => status === 404,
     detail: 'Too many unknown follow-up links from this address; try again later.',
   });
+}
+
+/**
+ * Actions on one journey, from any caller and any way in (API, web, survey
+ * link): a fabrique records a few a day, so a burst beyond this is a script
+ * gone wrong, or an attack filling the journey's history and the agency's
+ * mailbox. Counted per API process. Throws a 429 problem.
+ */
+export function journeyActionLimit(limits: Limits): (journeyId: string) => Promise<void> {
+  const store = new MemoryStore();
+  rateLimit({ windowMs: limits.windowMs, limit: limits.actionsPerJourney, store });
+  return async (journeyId) => {
+    const hits = await store.increment(`journey:${journeyId}`);
+    if (hits.totalHits > limits.actionsPerJourney) {
+      const problem = new Problem(
+        429,
+        'Too many requests',
+        'Too many actions on this journey; try again later.',
+      );
+      problem.retryAfter = Math.max(
+        1,
+        Math.ceil(((hits.resetTime?.getTime() ?? Date.now()) - Date.now()) / 1000),
+      );
+      throw problem;
+    }
+  };
 }
 
 export function corsPolicy(limits: Limits): RequestHandler {

@@ -8,6 +8,9 @@ export interface FieldError {
 }
 
 export class Problem extends Error {
+  /** Seconds after which the caller may try again (a Retry-After header). */
+  retryAfter?: number;
+
   constructor(
     readonly status: number,
     readonly title: string,
@@ -53,6 +56,7 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where
 }
 
 export function sendProblem(res: Response, problem: Problem): void {
+  if (problem.retryAfter) res.set('Retry-After', String(problem.retryAfter));
   res
     .status(problem.status)
     .type('application/problem+json')

@@ -37,6 +37,7 @@ export function applyAction(
 ): EventDetails {
   const at = now.toISOString();
   const today = dateOnly(now);
+  state.actionCounts = { ...state.actionCounts, [action]: (state.actionCounts?.[action] ?? 0) + 1 };
   switch (action) {
     case 'take-in-review': {
       const p = request.payload as ActionPayloads['take-in-review'];
@@ -101,6 +102,7 @@ export function applyAction(
       state.status = 'in_training';
       state.suspendedDays += days;
       state.suspendedFrom = undefined;
+      state.resumedOn = p.date;
       if (state.plannedEndDate) state.plannedEndDate = addDays(state.plannedEndDate, days);
       state.plannedEndSetAt = at;
       return { date: p.date, daysSuspended: days, plannedEndDate: state.plannedEndDate ?? null };

@@ -16,7 +16,7 @@ import type { JourneyState } from './journey-state';
 import { ownsJourney, notOwnedMessage } from './ownership';
 import { MILESTONES, type Milestone, type TimingPolicy } from './policy';
 import type { ActionName } from './transitions';
-import { checkTransition } from './transitions';
+import { checkTransition, MAX_TIMES_PER_ACTION } from './transitions';
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -90,6 +90,12 @@ export function checkAction(
   if (table?.kind === 'role') throw new ActionRefused(REFUSAL_TYPES.forbidden, table.message);
   if (!ownsJourney(actor, state)) throw new ActionRefused(REFUSAL_TYPES.forbidden, notOwnedMessage(actor));
   if (table?.kind === 'status') throw new ActionRefused(REFUSAL_TYPES.status, table.message);
+  if ((state.actionCounts?.[action] ?? 0) >= MAX_TIMES_PER_ACTION) {
+    throw new ActionRefused(
+      REFUSAL_TYPES.status,
+      `${action} was already taken ${MAX_TIMES_PER_ACTION} times on this journey, the most allowed`,
+    );
+  }
   checkPayload(state, action, request.payload, now, policy);
 }
 
@@ -150,7 +156,7 @@ function checkPayload(
     }
     case 'suspend': {
       code('reason', p.reason, SUSPENSION_REASONS.codes);
-      duringTraining('from', p.from);
+      notBefore('from', duringTraining('from', p.from), 'the last resume', state.resumedOn);
       return;
     }
     case 'resume': {

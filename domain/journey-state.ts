@@ -5,7 +5,7 @@ import type { FollowUpOutcome } from './codes';
 import type { DateOnly, Instant } from './dates';
 import type { TimerKind } from './deadlines';
 import type { Milestone, TimingPolicy } from './policy';
-import type { Actor, Status } from './transitions';
+import type { ActionName, Actor, Status } from './transitions';
 
 export type FollowUpStatus = 'pending' | 'sent' | 'answered' | 'unknown';
 
@@ -64,6 +64,10 @@ export interface JourneyState {
   endReason?: string;
   /** Timer keys already fired, so each reminder goes once. */
   fired: string[];
+  /** The day training last resumed: a new suspension starts no earlier. */
+  resumedOn?: DateOnly;
+  /** How many times each action was taken; absent on journeys older than the bound. */
+  actionCounts?: Partial<Record<ActionName, number>>;
 }
 
 export function initialState(input: JourneyInput): JourneyState {

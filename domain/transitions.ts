@@ -105,6 +105,14 @@ export const TRANSITIONS: Readonly<Record<ActionName, TransitionRule>> = {
   close: { from: ACTIVE_STATUSES, to: 'closed', who: ['manager'] },
 };
 
+/**
+ * How many times one journey may take one action. Judgement call: far more
+ * than any real path needs (twenty suspensions, twenty transfers), and a
+ * bound on how much one caller can make a journey carry: its history, its
+ * emails, and Temporal's limit of 2,000 Updates per workflow run.
+ */
+export const MAX_TIMES_PER_ACTION = 20;
+
 export function isAction(name: string): name is ActionName {
   return (ACTIONS as readonly string[]).includes(name);
 }

@@ -157,7 +157,7 @@ beforeAll(async () => {
     policy: FOLLOW_UP_SOON,
     encryption: { keys: new Map([['a', randomBytes(32)]]), currentId: 'a' },
     // Anonymous cells alone fail authentication more often than the default allows.
-    limits: { authFailures: 1e9, followUpFailures: 1e9 },
+    limits: { authFailures: 1e9, followUpFailures: 1e9, actionsPerJourney: 1e9 },
   });
   const { orgs } = stack;
   const freshCount = AUTHORIZATION_MATRIX.filter(changesState).length;

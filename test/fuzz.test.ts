@@ -95,7 +95,7 @@ describe('random requests', () => {
     try {
       stack = await startStack({
         // Far above what the fuzz sends: refused keys must not turn into 429s here.
-        limits: { authFailures: 1e9, followUpFailures: 1e9 },
+        limits: { authFailures: 1e9, followUpFailures: 1e9, actionsPerJourney: 1e9 },
         policy: FOLLOW_UP_SOON,
         // Payload encryption on, so that the codec routes exist.
         encryption: { keys: new Map([['a', randomBytes(32)]]), currentId: 'a' },

@@ -8,7 +8,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createMailer } from '../activities/mailer';
 import { loadConfig } from '../config/env';
 import { FOLLOW_UP_SOON, liveFollowUpLinks } from './support/follow-up-links';
-import { startStack, type TestStack } from './support/stack';
+import { MAX_TIMES_PER_ACTION } from '../domain/transitions';
+import { startStack, today, type TestStack } from './support/stack';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -216,5 +217,77 @@ describe('another organisation’s journey', () => {
     const res = await stack.act(journey.id, 'take-in-review', stack.orgs.fabrique2.key);
     expect(res.status).toBe(404);
     expect((await stack.journey(journey.id)).status).toBe('referred');
+  });
+});
+
+describe('a journey no caller can block', () => {
+  const training = async (s: TestStack) => {
+    const { fabrique } = s.orgs;
+    const j = await s.refer();
+    await s.must(j.id, 'admit', fabrique.key, { startDate: today(-30), durationMonths: 6 });
+    await s.must(j.id, 'confirm-start', fabrique.key, { startDate: today(-30) });
+    return j.id as string;
+  };
+
+  test('a suspension cannot start before the last resume', async () => {
+    const { fabrique } = stack.orgs;
+    const id = await training(stack);
+    await stack.must(id, 'suspend', fabrique.key, { reason: 'health', from: today(-10) });
+    await stack.must(id, 'resume', fabrique.key, { date: today(-5) });
+    const res = await stack.act(id, 'suspend', fabrique.key, { reason: 'health', from: today(-8) });
+    expect(res.status).toBe(422);
+    expect(res.body.errors).toEqual([{ field: 'from', message: expect.stringMatching(/last resume/) }]);
+    expect((await stack.journey(id)).status).toBe('in_training');
+  });
+
+  test(`suspend and resume loop at most ${MAX_TIMES_PER_ACTION} times; the journey still completes and closes`, async () => {
+    const { fabrique } = stack.orgs;
+    const id = await training(stack);
+    // What the review did, with the same dates each time, up to the bound.
+    for (let i = 0; i < MAX_TIMES_PER_ACTION; i++) {
+      await stack.must(id, 'suspend', fabrique.key, { reason: 'family', from: today(-2) });
+      await stack.must(id, 'resume', fabrique.key, { date: today(-2) });
+    }
+    const more = await stack.act(id, 'suspend', fabrique.key, { reason: 'family', from: today(-2) });
+    expect(more.status).toBe(409);
+    expect(more.body.detail).toMatch(/already taken 20 times/);
+    // Each round trip told the agency twice, and no more were sent for the refused one.
+    const agencyEmails = () =>
+      stack.inbox.messages.filter(
+        (m) => m.journeyId === id && /^(suspended|resumed)\.agency$/.test(m.template),
+      );
+    const deadline = Date.now() + 60_000;
+    while (agencyEmails().length < 2 * MAX_TIMES_PER_ACTION && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(agencyEmails()).toHaveLength(2 * MAX_TIMES_PER_ACTION);
+    // The journey still moves on to its end.
+    await stack.must(id, 'record-completion', fabrique.key, { date: today(), certified: true });
+    expect((await stack.journey(id)).status).toBe('follow_up');
+  });
+});
+
+describe('actions on one journey are rate limited, whoever sends them', () => {
+  let limited: TestStack;
+  beforeAll(async () => {
+    limited = await startStack({ limits: { actionsPerJourney: 3 } });
+  });
+  afterAll(async () => {
+    await limited?.stop();
+  });
+
+  test('a fourth action within the window is a 429 with Retry-After and changes nothing', async () => {
+    const { fabrique } = limited.orgs;
+    const j = await limited.refer();
+    await limited.must(j.id, 'take-in-review', fabrique.key);
+    await limited.must(j.id, 'waitlist', fabrique.key);
+    await limited.must(j.id, 'admit', fabrique.key, { startDate: today(), durationMonths: 6 });
+    const res = await limited.act(j.id, 'confirm-start', fabrique.key, { startDate: today() });
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await limited.journey(j.id)).status).toBe('admitted');
+    // Another journey is not held back.
+    const other = await limited.refer();
+    await limited.must(other.id, 'take-in-review', fabrique.key);
   });
 });
