@@ -61,7 +61,7 @@ export class TestStack {
   }
 
   async start(): Promise<this> {
-    quietRuntime();
+    installRuntimeLogger();
     await this.inbox.start();
     this.db = createDb(process.env.DATABASE_URL as string);
     const address = process.env.TEMPORAL_ADDRESS as string;
@@ -107,7 +107,7 @@ export class TestStack {
       encryption: this.encryption,
       limits: this.options.limits,
       mailCopies: this.options.mailDir ? mailCopiesFor({ mailDir: this.options.mailDir }) : undefined,
-      log: () => undefined,
+      // No `log`: the API logs as under `npm start`, so that npm test's scan of the output sees it.
     }));
     this.server = await new Promise<Server>((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -140,6 +140,8 @@ export class TestStack {
       publicBaseUrl: 'http://parcours.test',
       afterHandOff: this.options.afterHandOff,
       encryption: this.encryption,
+      // As worker/main.ts logs under `npm start`.
+      log: (m) => console.warn(`[worker] ${m}`),
     });
     this.running = this.worker.run();
   }
@@ -275,8 +277,8 @@ export class TestStack {
   }
 }
 
-/** Worker logs at WARN: the test output stays readable. */
-function quietRuntime(): void {
+/** The Temporal SDK logs at WARN, as worker/main.ts installs it under `npm start`. */
+function installRuntimeLogger(): void {
   try {
     Runtime.install({ logger: new DefaultLogger('WARN') });
   } catch {
