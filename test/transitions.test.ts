@@ -35,8 +35,6 @@ function addMonths(date: string, months: number): string {
   return new Date(Date.UTC(y, m - 1 + months, Math.min(d, lastDay))).toISOString().slice(0, 10);
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 // ---------------------------------------------------------------------------
 // Reaching a status.
 
@@ -159,35 +157,10 @@ async function snapshot(id: string, s: TestStack = stack): Promise<Snapshot> {
   return { row, timeline, texts, history: history.events?.length ?? 0, emails: s.inbox.of(id).length };
 }
 
-/**
- * Waits until the journey is at rest: the referral is on the timeline, no
- * activity (read-model write, email) or workflow task is pending, and the
- * history did not grow between two fetches 300 ms apart. Then returns the snapshot.
- */
+/** Waits until the journey is at rest (see TestStack.atRest), then returns its snapshot. */
 async function settled(id: string, s: TestStack = stack): Promise<Snapshot> {
-  const handle = s.client.workflow.getHandle(workflowIdFor(id));
-  const deadline = Date.now() + 30_000;
-  const atRest = async (): Promise<number | null> => {
-    const [description, timeline] = await Promise.all([
-      handle.describe(),
-      s.db.timelineEntry.count({ where: { journeyId: id } }),
-    ]);
-    const busy =
-      timeline === 0 ||
-      (description.raw.pendingActivities?.length ?? 0) > 0 ||
-      Boolean(description.raw.pendingWorkflowTask);
-    return busy ? null : description.historyLength;
-  };
-  for (;;) {
-    const length = await atRest();
-    if (length !== null) {
-      await sleep(300);
-      if ((await atRest()) === length) return snapshot(id, s);
-    } else {
-      await sleep(100);
-    }
-    if (Date.now() > deadline) throw new Error(`journey ${id} did not settle`);
-  }
+  await s.atRest(id);
+  return snapshot(id, s);
 }
 
 /** A journey made ready for one test, at rest, with its snapshot. */
