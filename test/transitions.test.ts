@@ -4,6 +4,7 @@
 // organisation's journey 403, bad body 422), it changes nothing: not the
 // read model, not the timeline, not the workflow history, not the mailbox.
 import { ageBand } from '../workflows/codes';
+import { learnerJourney } from '../workflows/journey';
 import type { JourneyInput } from '../workflows/journey-state';
 import { stateQuery, workflowIdFor } from '../workflows/messages';
 import type { TimingPolicy } from '../workflows/policy';
@@ -15,7 +16,6 @@ const DAY_MS = 86_400_000;
 let stack: TestStack;
 beforeAll(async () => {
   stack = await startStack();
-  for (const start of queued) void start();
 });
 afterAll(async () => {
   await stack?.stop();
@@ -119,7 +119,7 @@ async function referredDaysAgo(days: number, s: TestStack = stack): Promise<stri
     referredAt: referredAt.toISOString(),
     policy,
   };
-  await s.client.workflow.start('learnerJourney', {
+  await s.client.workflow.start(learnerJourney, {
     taskQueue: s.taskQueue,
     workflowId: workflowIdFor(journey.id),
     args: [input],
@@ -188,39 +188,23 @@ function limiter(limit: number) {
 }
 
 const preparing = limiter(12);
-/** Preparations on the main stack, started as soon as it is up, in file order. */
-const queued: (() => Promise<Prepared>)[] = [];
 
 /**
  * One journey per test, each referred for a new learner and brought to its
- * starting point, at rest, before the tests of the block run. Waiting for rest
- * is what takes time, so the journeys of the main stack are all prepared in
- * the background from the start of the file, a dozen at a time; a block
- * waits only for its own. A journey is left untouched until its test.
+ * starting point, at rest, before the tests of the block run: the block's own
+ * setup, a dozen at a time, so that a block whose tests `-t` leaves out
+ * prepares nothing. A journey is left untouched until its test.
  */
 function prepare<K extends string>(setups: Record<K, Setup>, on?: () => TestStack): Record<K, Prepared> {
   const ready = {} as Record<K, Prepared>;
-  const jobs = (Object.entries(setups) as [K, Setup][]).map(([name, setup]) => {
-    let started: Promise<Prepared> | undefined;
-    const start = () => {
-      if (!started) {
-        started = preparing(async () => {
-          const s = on ? on() : stack;
+  beforeAll(async () => {
+    const s = on ? on() : stack;
+    await Promise.all(
+      (Object.entries(setups) as [K, Setup][]).map(async ([name, setup]) => {
+        ready[name] = await preparing(async () => {
           const id = typeof setup === 'string' ? await journeyIn(setup, s) : await setup(s);
           return { id, before: await settled(id, s) };
         });
-        // Awaited by the block's beforeAll; meanwhile a failure is not "unhandled".
-        started.catch(() => undefined);
-      }
-      return started;
-    };
-    if (!on) queued.push(start);
-    return [name, start] as const;
-  });
-  beforeAll(async () => {
-    await Promise.all(
-      jobs.map(async ([name, start]) => {
-        ready[name] = await start();
       }),
     );
   }, 120_000);
