@@ -1,22 +1,27 @@
 #!/usr/bin/env node
 // `npm test`: installs what is missing, builds the Temporal CLI if needed,
 // runs the static checks (types, lint, format), then jest against a real
-// Temporal dev server, PostgreSQL and an in-process SMTP server. Ends with
-// `N passed, N failed`.
+// Temporal dev server, PostgreSQL and an in-process SMTP server, then searches
+// the run's output for learners' personal data. Ends with one line:
+// `N passed, N failed, N skipped, N todo; static checks N ok, N failed; log scan ok`.
+// The counts are jest's tests only. The run fails when anything failed, when
+// no test passed, and, in a run of the whole suite, when a test was skipped.
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { ensureDependencies } from './lib/deps.mjs';
 
 const log = (m) => console.log(`[test] ${m}`);
-const results = { passed: 0, failed: 0 };
+const checks = { ok: 0, failed: 0 };
+/** Why the run fails, beside the failed tests jest counts. */
+const problems = [];
 
 function step(name, cmd, args) {
   const t0 = Date.now();
   log(`${name}…`);
   const res = spawnSync(cmd, args, { stdio: 'inherit' });
   const ok = res.status === 0;
-  results[ok ? 'passed' : 'failed']++;
+  checks[ok ? 'ok' : 'failed']++;
   log(`${name}: ${ok ? 'ok' : 'FAILED'} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   return ok;
 }
@@ -27,7 +32,7 @@ try {
   if (!process.env.TEST_TEMPORAL_ADDRESS) await ensureTemporalCli(log);
 } catch (err) {
   console.error(`[test] ${err.message ?? err}`);
-  console.log('0 passed, 1 failed');
+  console.log('0 passed, 0 failed, 0 skipped, 0 todo; nothing ran: the stack could not be prepared');
   process.exit(1);
 }
 
@@ -37,6 +42,9 @@ step('format (prettier)', 'npx', ['prettier', '--check', '.', '--log-level', 'wa
 
 mkdirSync('.data/test', { recursive: true });
 const report = path.resolve('.data/test/jest-results.json');
+// A report left by an earlier run must never be read as this run's.
+rmSync(report, { force: true });
+const filtered = process.argv.length > 2;
 const jestArgs = ['jest', '--json', `--outputFile=${report}`, ...process.argv.slice(2)];
 log('jest…');
 // Everything the tests, the workers and the API print goes to the screen and
@@ -47,26 +55,41 @@ const jest = await new Promise((resolve) => {
   const child = spawn('npx', jestArgs, { stdio: ['inherit', 'pipe', 'pipe'] });
   child.stdout.on('data', (d) => (process.stdout.write(d), out.write(d)));
   child.stderr.on('data', (d) => (process.stderr.write(d), out.write(d)));
-  child.on('exit', (status) => out.end(() => resolve({ status })));
+  child.on('exit', (status, signal) => out.end(() => resolve({ status, signal })));
 });
+const tests = { passed: 0, failed: 0, skipped: 0, todo: 0 };
+let json;
 try {
-  const json = JSON.parse(readFileSync(report, 'utf8'));
-  results.passed += json.numPassedTests;
-  results.failed += json.numFailedTests + (json.numRuntimeErrorTestSuites ?? 0);
-  if (json.numTotalTests === 0) results.failed++;
+  json = JSON.parse(readFileSync(report, 'utf8'));
 } catch {
-  results.failed++;
+  problems.push(`jest wrote no report (exit ${jest.signal ?? jest.status})`);
 }
-if (jest.status !== 0 && results.failed === 0) results.failed++;
+if (json) {
+  tests.passed = json.numPassedTests;
+  tests.failed = json.numFailedTests;
+  tests.skipped = json.numPendingTests;
+  tests.todo = json.numTodoTests;
+  if (json.numRuntimeErrorTestSuites)
+    problems.push(`${json.numRuntimeErrorTestSuites} test file(s) failed to run`);
+  if (tests.passed === 0) problems.push('no test passed');
+  if (!filtered && tests.skipped + tests.todo > 0) problems.push('tests were skipped or left todo');
+}
+if (jest.status !== 0 && tests.failed === 0 && problems.length === 0) {
+  problems.push(`jest exited with ${jest.signal ?? jest.status}`);
+}
 
 // The test learners' names and emails have recognisable shapes (test/support/stack.ts).
 const personal = /Prenom[0-9a-f]{8}|Nom[0-9a-f]{8}|learner-[0-9a-f]{8}@learners\.test/g;
 const leaks = [...new Set(readFileSync(logFile, 'utf8').match(personal) ?? [])];
-results[leaks.length ? 'failed' : 'passed']++;
+if (leaks.length) problems.push('personal data in the logs');
 log(
   leaks.length
     ? `logs: FAILED, personal data of ${leaks.length} value(s) found in ${path.relative(process.cwd(), logFile)}`
     : 'logs: no learner name or email in the output of the whole run',
 );
-console.log(`${results.passed} passed, ${results.failed} failed`);
-process.exit(results.failed === 0 ? 0 : 1);
+for (const problem of problems) log(`FAILED: ${problem}`);
+console.log(
+  `${tests.passed} passed, ${tests.failed} failed, ${tests.skipped} skipped, ${tests.todo} todo; ` +
+    `static checks ${checks.ok} ok, ${checks.failed} failed; log scan ${leaks.length ? 'FAILED' : 'ok'}`,
+);
+process.exit(tests.failed === 0 && checks.failed === 0 && problems.length === 0 ? 0 : 1);

@@ -1,5 +1,6 @@
 // The HTTP contract: keys, scopes, lists, errors as problem+json, the
 // OpenAPI document and the learner's follow-up page.
+import { ACTIONS } from '../domain/transitions';
 import { startStack, today, type HttpResult, type TestStack } from './support/stack';
 
 let stack: TestStack;
@@ -136,18 +137,35 @@ test('the OpenAPI 3.1 document describes every route and every action, and /docs
   const doc = await stack.request('GET', '/openapi.json');
   expect(doc.status).toBe(200);
   expect(doc.body.openapi).toBe('3.1.0');
-  const paths = Object.keys(doc.body.paths);
-  expect(paths).toEqual(
-    expect.arrayContaining([
-      '/v1/organizations',
-      '/v1/journeys',
-      '/v1/journeys/{id}',
-      '/v1/journeys/{id}/actions/admit',
-      '/v1/journeys/{id}/actions/record-follow-up',
-      '/v1/follow-ups/{token}',
-      '/readyz',
-    ]),
+  const operations = Object.entries(doc.body.paths as Record<string, Record<string, unknown>>).flatMap(
+    ([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
   );
+  // The routes the API serves, written out, and one route per action of the transition table.
+  expect(operations.sort()).toEqual(
+    [
+      'GET /v1/organizations',
+      'POST /v1/organizations',
+      'GET /v1/organizations/{id}/api-keys',
+      'POST /v1/organizations/{id}/api-keys',
+      'DELETE /v1/organizations/{id}/api-keys/{keyId}',
+      'GET /v1/journeys',
+      'POST /v1/journeys',
+      'GET /v1/journeys/{id}',
+      ...ACTIONS.map((action) => `POST /v1/journeys/{id}/actions/${action}`),
+      'GET /v1/learners/{id}/export',
+      'POST /v1/learners/{id}/erase',
+      'GET /v1/follow-ups/{token}',
+      'POST /v1/follow-ups/{token}',
+      'GET /v1/stats',
+      'GET /healthz',
+      'GET /readyz',
+    ].sort(),
+  );
+  // Every action says what body it takes.
+  for (const action of ACTIONS) {
+    const post = doc.body.paths[`/v1/journeys/{id}/actions/${action}`].post;
+    expect([action, post.requestBody.content['application/json'].schema.type]).toEqual([action, 'object']);
+  }
   const admit = doc.body.paths['/v1/journeys/{id}/actions/admit'].post;
   const schema = admit.requestBody.content['application/json'].schema;
   expect(schema.properties.durationMonths).toMatchObject({ minimum: 3, maximum: 24 });

@@ -3,7 +3,7 @@
 import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
 import { closeApp, createApp } from '../api/app';
-import { createDb } from '../prisma/client';
+import { createDb, type Db } from '../prisma/client';
 import { DEFAULT_POLICY } from '../domain/policy';
 import { ensureTemporalCli, freePort, startDevServer } from '../scripts/lib/temporal.mjs';
 import { startStack, type TestStack } from './support/stack';
@@ -40,49 +40,71 @@ test('a referral runs as a workflow on the Temporal server and its row is readab
   }
 });
 
-test('liveness answers without touching any dependency', async () => {
-  const res = await stack.request('GET', '/healthz');
-  expect(res.status).toBe(200);
-});
-
 test('readiness is 200 when PostgreSQL and Temporal answer', async () => {
   const res = await stack.request('GET', '/readyz');
   expect(res.status).toBe(200);
   expect(res.body.checks).toEqual({ database: { status: 'up' }, temporal: { status: 'up' } });
 });
 
-async function readyz(app: ReturnType<typeof createApp>) {
+interface ProbeAnswer {
+  status: number;
+  body: {
+    status?: string;
+    down: string[];
+    detail: string;
+    checks: Record<string, { status: string; error?: string }>;
+  };
+}
+
+/** An API whose only purpose is to be probed, on the given dependencies. */
+const probedApp = (db: Db, temporal: Client) =>
+  createApp({ db, temporal, taskQueue: 'unused', policy: DEFAULT_POLICY, publicBaseUrl: '' });
+
+/** GETs each path, in turn, from an app of the test's own (a hang fails after 10 s); then closes it. */
+async function probe(app: ReturnType<typeof createApp>, ...paths: string[]): Promise<ProbeAnswer[]> {
   const server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const { port } = server.address() as { port: number };
   try {
-    const res = await fetch(`http://127.0.0.1:${port}/readyz`);
-    return {
-      status: res.status,
-      body: (await res.json()) as {
-        down: string[];
-        detail: string;
-        checks: Record<string, { status: string; error?: string }>;
-      },
-    };
+    const answers: ProbeAnswer[] = [];
+    for (const p of paths) {
+      const res = await fetch(`http://127.0.0.1:${port}${p}`, {
+        signal: AbortSignal.timeout(10_000),
+      });
+      answers.push({ status: res.status, body: (await res.json()) as ProbeAnswer['body'] });
+    }
+    return answers;
   } finally {
     server.close();
     await closeApp(app);
   }
 }
 
+const readyz = async (app: ReturnType<typeof createApp>) => (await probe(app, '/readyz'))[0] as ProbeAnswer;
+
+test('liveness answers 200 without touching any dependency, with PostgreSQL and Temporal both down', async () => {
+  const nowhere = async () => `127.0.0.1:${await freePort()}`;
+  const db = createDb(`postgresql://postgres@${await nowhere()}/parcours`);
+  const client = new Client({ connection: Connection.lazy({ address: await nowhere() }) });
+  const app = probedApp(db, client);
+  try {
+    const [live, ready] = await probe(app, '/healthz', '/readyz');
+    expect(live).toEqual({ status: 200, body: { status: 'ok' } });
+    // Both really are down.
+    expect(ready?.status).toBe(503);
+    expect(ready?.body.down).toEqual(['database', 'temporal']);
+  } finally {
+    await client.connection.close();
+    await db.$disconnect();
+  }
+});
+
 test('readiness answers 503 naming Temporal once the Temporal server is stopped', async () => {
   const cli = await ensureTemporalCli(() => undefined);
   const server = await startDevServer({ cli, port: await freePort() });
   const db = createDb(process.env.DATABASE_URL as string);
   const client = new Client({ connection: await Connection.connect({ address: server.address }) });
-  const app = createApp({
-    db,
-    temporal: client,
-    taskQueue: 'unused',
-    policy: DEFAULT_POLICY,
-    publicBaseUrl: '',
-  });
+  const app = probedApp(db, client);
   try {
     expect((await readyz(app)).status).toBe(200);
     await server.stop();
@@ -101,13 +123,7 @@ test('readiness answers 503 naming Temporal once the Temporal server is stopped'
 test('readiness answers 503 naming the database when PostgreSQL does not answer', async () => {
   const port = await freePort();
   const db = createDb(`postgresql://postgres@127.0.0.1:${port}/parcours`);
-  const app = createApp({
-    db,
-    temporal: stack.client,
-    taskQueue: 'unused',
-    policy: DEFAULT_POLICY,
-    publicBaseUrl: '',
-  });
+  const app = probedApp(db, stack.client);
   try {
     const res = await readyz(app);
     expect(res.status).toBe(503);

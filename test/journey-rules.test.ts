@@ -92,6 +92,8 @@ function inTraining(months = 6): JourneyState {
 describe('the transition table', () => {
   test('reads as the table of DESIGN.md, row by row', () => {
     const undecided = ['referred', 'in_review', 'waitlisted'];
+    // Written out, not taken from the code: "close: from any active status".
+    const active = [...undecided, 'admitted', 'in_training', 'suspended', 'follow_up'];
     expect(TRANSITIONS).toEqual({
       'take-in-review': { from: ['referred'], to: 'in_review', who: ['fabrique'] },
       waitlist: { from: ['referred', 'in_review'], to: 'waitlisted', who: ['fabrique'] },
@@ -111,8 +113,10 @@ describe('the transition table', () => {
         who: ['fabrique', 'agency', 'learner'],
       },
       transfer: { from: undecided, to: 'referred', who: ['manager'] },
-      close: { from: ACTIVE_STATUSES, to: 'closed', who: ['manager'] },
+      close: { from: active, to: 'closed', who: ['manager'] },
     });
+    expect(ACTIVE_STATUSES).toEqual(active);
+    expect(TERMINAL_STATUSES).toEqual(['refused', 'withdrawn', 'expired', 'closed']);
   });
 
   test('a manager may close any active journey; nobody may act on an ended one', () => {

@@ -97,7 +97,7 @@ describe('notification emails', () => {
     expect(email.html).not.toContain(JOURNEY_URL);
   });
 
-  it.each(TEMPLATES)('%s escapes a learner name holding HTML', (template) => {
+  it.each(TEMPLATES)('%s shows a learner name holding HTML escaped, and as typed in text', (template) => {
     const email = renderEmail(
       template,
       context(template, {
@@ -106,6 +106,15 @@ describe('notification emails', () => {
     );
     expect(email.html).not.toContain('<script>');
     expect(email.html).not.toContain('& "Fils"');
+    // Learners are greeted by their first name; professionals read the full name.
+    const shown = isLearnerEmail(template)
+      ? { html: '&lt;script&gt;alert(1)&lt;/script&gt;', text: '<script>alert(1)</script>' }
+      : {
+          html: '&lt;script&gt;alert(1)&lt;/script&gt; O’Brien &amp; &quot;Fils&quot;',
+          text: '<script>alert(1)</script> O’Brien & "Fils"',
+        };
+    expect(email.html).toContain(shown.html);
+    expect(email.text).toContain(shown.text);
   });
 
   it('escapes free text and organisation names in HTML, and keeps them readable in text', () => {

@@ -441,13 +441,14 @@ test.concurrent(
     for (const f of j.followUps) expect(f.surveySentAt).not.toBeNull();
     const sentAt = (m: string) =>
       j.followUps.find((f: Record<string, unknown>) => f.milestone === m).surveySentAt;
-    const firstSent = [sentAt('3m'), sentAt('6m')].sort()[0] as string;
-    // Unless a reminder already fired in this snapshot (a loaded machine), it is the next deadline.
-    if (entriesOf(j, 'follow-up-reminder').length === 0) {
-      expect(j.nextDeadline).toEqual({ kind: 'follow-up-reminder', at: plus(firstSent, 2 * SECOND) });
-    }
+    // Per milestone, from its survey: reminder after 2 s, collect after 4 s, give-up after 6 s.
+    const schedule = ['follow-up-reminder', 'follow-up-collect', 'follow-up-give-up']
+      .flatMap((kind, i) => ['3m', '6m'].map((m) => ({ kind, at: plus(sentAt(m), (i + 1) * 2 * SECOND) })))
+      .sort((a, b) => a.at.localeCompare(b.at));
+    expectNext(j, schedule);
 
     const reminders = await waitForEmails(stack, j.id, 'follow-up-reminder.learner', 2);
+    expectNext(await stack.journey(j.id), schedule);
     for (const reminder of reminders) {
       expect(reminder.to).toEqual([learnerEmail]);
       expect(reminder.text).toMatch(/http:\/\/parcours\.test\/v1\/follow-ups\/[A-Za-z0-9_-]{20,}/);
@@ -460,6 +461,7 @@ test.concurrent(
       expect(collect.cc).toEqual([agency.email]);
     }
     expect(collects.map((m) => /\((\d) mois\)/.exec(m.subject)?.[1]).sort()).toEqual(['3', '6']);
+    expectNext(await stack.journey(j.id), schedule);
 
     j = await stack.waitForStatus(j.id, 'closed');
     expect(j.endReason).toBe('follow_up_complete');

@@ -1,10 +1,11 @@
 // Every transition of the table, against the real stack (API, a worker on the
 // Temporal dev server, PostgreSQL, SMTP): allowed, it moves the journey and the
-// response shows the change; refused (wrong status 409, wrong role or another
-// organisation's journey 403, bad body 422), it changes nothing: not the
+// response shows the change; refused (wrong status 409, wrong role 403, another
+// organisation's journey 404 as if unknown, bad body 422), it changes nothing: not the
 // read model, not the timeline, not the workflow history, not the mailbox.
 import { ageBand } from '../domain/codes';
 import type { JourneyInput } from '../domain/journey-state';
+import { learnerJourney } from '../workflows/journey';
 import { stateQuery, workflowIdFor } from '../workflows/messages';
 import type { TimingPolicy } from '../domain/policy';
 import type { ActionName, Status } from '../domain/transitions';
@@ -15,7 +16,6 @@ const DAY_MS = 86_400_000;
 let stack: TestStack;
 beforeAll(async () => {
   stack = await startStack();
-  for (const start of queued) void start();
 });
 afterAll(async () => {
   await stack?.stop();
@@ -34,8 +34,6 @@ function addMonths(date: string, months: number): string {
   const lastDay = new Date(Date.UTC(y, m - 1 + months + 1, 0)).getUTCDate();
   return new Date(Date.UTC(y, m - 1 + months, Math.min(d, lastDay))).toISOString().slice(0, 10);
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // ---------------------------------------------------------------------------
 // Reaching a status.
@@ -121,7 +119,7 @@ async function referredDaysAgo(days: number, s: TestStack = stack): Promise<stri
     referredAt: referredAt.toISOString(),
     policy,
   };
-  await s.client.workflow.start('learnerJourney', {
+  await s.client.workflow.start(learnerJourney, {
     taskQueue: s.taskQueue,
     workflowId: workflowIdFor(journey.id),
     args: [input],
@@ -159,35 +157,10 @@ async function snapshot(id: string, s: TestStack = stack): Promise<Snapshot> {
   return { row, timeline, texts, history: history.events?.length ?? 0, emails: s.inbox.of(id).length };
 }
 
-/**
- * Waits until the journey is at rest: the referral is on the timeline, no
- * activity (read-model write, email) or workflow task is pending, and the
- * history did not grow between two fetches 300 ms apart. Then returns the snapshot.
- */
+/** Waits until the journey is at rest (see TestStack.atRest), then returns its snapshot. */
 async function settled(id: string, s: TestStack = stack): Promise<Snapshot> {
-  const handle = s.client.workflow.getHandle(workflowIdFor(id));
-  const deadline = Date.now() + 30_000;
-  const atRest = async (): Promise<number | null> => {
-    const [description, timeline] = await Promise.all([
-      handle.describe(),
-      s.db.timelineEntry.count({ where: { journeyId: id } }),
-    ]);
-    const busy =
-      timeline === 0 ||
-      (description.raw.pendingActivities?.length ?? 0) > 0 ||
-      Boolean(description.raw.pendingWorkflowTask);
-    return busy ? null : description.historyLength;
-  };
-  for (;;) {
-    const length = await atRest();
-    if (length !== null) {
-      await sleep(300);
-      if ((await atRest()) === length) return snapshot(id, s);
-    } else {
-      await sleep(100);
-    }
-    if (Date.now() > deadline) throw new Error(`journey ${id} did not settle`);
-  }
+  await s.atRest(id);
+  return snapshot(id, s);
 }
 
 /** A journey made ready for one test, at rest, with its snapshot. */
@@ -215,39 +188,23 @@ function limiter(limit: number) {
 }
 
 const preparing = limiter(12);
-/** Preparations on the main stack, started as soon as it is up, in file order. */
-const queued: (() => Promise<Prepared>)[] = [];
 
 /**
  * One journey per test, each referred for a new learner and brought to its
- * starting point, at rest, before the tests of the block run. Waiting for rest
- * is what takes time, so the journeys of the main stack are all prepared in
- * the background from the start of the file, a dozen at a time; a block
- * waits only for its own. A journey is left untouched until its test.
+ * starting point, at rest, before the tests of the block run: the block's own
+ * setup, a dozen at a time, so that a block whose tests `-t` leaves out
+ * prepares nothing. A journey is left untouched until its test.
  */
 function prepare<K extends string>(setups: Record<K, Setup>, on?: () => TestStack): Record<K, Prepared> {
   const ready = {} as Record<K, Prepared>;
-  const jobs = (Object.entries(setups) as [K, Setup][]).map(([name, setup]) => {
-    let started: Promise<Prepared> | undefined;
-    const start = () => {
-      if (!started) {
-        started = preparing(async () => {
-          const s = on ? on() : stack;
+  beforeAll(async () => {
+    const s = on ? on() : stack;
+    await Promise.all(
+      (Object.entries(setups) as [K, Setup][]).map(async ([name, setup]) => {
+        ready[name] = await preparing(async () => {
           const id = typeof setup === 'string' ? await journeyIn(setup, s) : await setup(s);
           return { id, before: await settled(id, s) };
         });
-        // Awaited by the block's beforeAll; meanwhile a failure is not "unhandled".
-        started.catch(() => undefined);
-      }
-      return started;
-    };
-    if (!on) queued.push(start);
-    return [name, start] as const;
-  });
-  beforeAll(async () => {
-    await Promise.all(
-      jobs.map(async ([name, start]) => {
-        ready[name] = await start();
       }),
     );
   }, 120_000);

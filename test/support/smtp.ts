@@ -21,6 +21,8 @@ function addresses(field: AddressObject | AddressObject[] | undefined): string[]
 
 export class Inbox {
   readonly messages: ReceivedEmail[] = [];
+  /** Messages answered with a temporary error (see rejectNext), in the order they came. */
+  readonly refused: ReceivedEmail[] = [];
   private server!: SMTPServer;
   private rejections = 0;
   url = '';
@@ -38,17 +40,11 @@ export class Inbox {
       // No DNS here: a reverse lookup of 127.0.0.1 would stall every connection.
       disableReverseLookup: true,
       onData: (stream, _session, callback) => {
-        if (this.rejections > 0) {
-          this.rejections--;
-          stream.resume();
-          stream.on('end', () =>
-            callback(Object.assign(new Error('try again later'), { responseCode: 451 })),
-          );
-          return;
-        }
+        const refuse = this.rejections > 0;
+        if (refuse) this.rejections--;
         simpleParser(stream)
           .then((mail) => {
-            this.messages.push({
+            (refuse ? this.refused : this.messages).push({
               to: addresses(mail.to),
               cc: addresses(mail.cc),
               subject: mail.subject ?? '',
@@ -58,7 +54,7 @@ export class Inbox {
               journeyId: String(mail.headers.get('x-parcours-journey') ?? ''),
               messageId: mail.messageId ?? '',
             });
-            callback();
+            callback(refuse ? Object.assign(new Error('try again later'), { responseCode: 451 }) : null);
           })
           .catch((err: Error) => callback(err));
       },

@@ -13,6 +13,7 @@ import type { Limits } from '../../api/limits';
 import { dataConverterFor, type EncryptionKeys } from '../../temporal/payload-codec';
 import { createDb, type Db } from '../../prisma/client';
 import { createJourneyWorker } from '../../worker/create-worker';
+import { workflowIdFor } from '../../workflows/messages';
 import { DEFAULT_POLICY, resolvePolicy, type TimingPolicy } from '../../domain/policy';
 import { Inbox } from './smtp';
 
@@ -64,7 +65,7 @@ export class TestStack {
   }
 
   async start(): Promise<this> {
-    quietRuntime();
+    installRuntimeLogger();
     await this.inbox.start();
     this.db = createDb(process.env.DATABASE_URL as string);
     const address = process.env.TEMPORAL_ADDRESS as string;
@@ -111,7 +112,7 @@ export class TestStack {
       limits: this.options.limits,
       trustProxy: this.options.trustProxy,
       mailCopies: this.options.mailDir ? mailCopiesFor({ mailDir: this.options.mailDir }) : undefined,
-      log: () => undefined,
+      // No `log`: the API logs as under `npm start`, so that npm test's scan of the output sees it.
     }));
     this.server = await new Promise<Server>((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -144,6 +145,8 @@ export class TestStack {
       publicBaseUrl: 'http://parcours.test',
       afterHandOff: this.options.afterHandOff,
       encryption: this.encryption,
+      // As worker/main.ts logs under `npm start`.
+      log: (m) => console.warn(`[worker] ${m}`),
     });
     this.running = this.worker.run();
   }
@@ -249,13 +252,46 @@ export class TestStack {
       const j = await this.journey(journeyId);
       if (j.status === status) return j;
       if (Date.now() > deadline) throw new Error(`journey stayed ${j.status}, expected ${status}`);
-      await new Promise((r) => setTimeout(r, 200));
+      await sleep(200);
+    }
+  }
+
+  /**
+   * Waits until the journey's workflow is at rest: its referral on the
+   * timeline, no activity (read-model write, email) or workflow task pending,
+   * and its history the same length twice 300 ms apart. What an event sets off
+   * has then happened: an email it should not have sent would be here.
+   */
+  async atRest(journeyId: string, timeoutMs = 30_000): Promise<void> {
+    const handle = this.client.workflow.getHandle(workflowIdFor(journeyId));
+    const deadline = Date.now() + timeoutMs;
+    const restingLength = async (): Promise<number | null> => {
+      const [description, timeline] = await Promise.all([
+        handle.describe(),
+        this.db.timelineEntry.count({ where: { journeyId } }),
+      ]);
+      const busy =
+        timeline === 0 ||
+        (description.raw.pendingActivities?.length ?? 0) > 0 ||
+        Boolean(description.raw.pendingWorkflowTask);
+      return busy ? null : description.historyLength;
+    };
+    for (;;) {
+      const length = await restingLength();
+      if (length !== null) {
+        await sleep(300);
+        if ((await restingLength()) === length) return;
+      } else {
+        await sleep(100);
+      }
+      if (Date.now() > deadline)
+        throw new Error(`journey ${journeyId} did not come to rest in ${timeoutMs} ms`);
     }
   }
 
   /** Waits for the workflow to finish and returns its result. */
   async result(journeyId: string, timeoutMs = 20_000): Promise<unknown> {
-    const handle = this.client.workflow.getHandle(`journey-${journeyId}`);
+    const handle = this.client.workflow.getHandle(workflowIdFor(journeyId));
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
@@ -279,14 +315,16 @@ export class TestStack {
   }
 }
 
-/** Worker logs at WARN: the test output stays readable. */
-function quietRuntime(): void {
+/** The Temporal SDK logs at WARN, as worker/main.ts installs it under `npm start`. */
+function installRuntimeLogger(): void {
   try {
     Runtime.install({ logger: new DefaultLogger('WARN') });
   } catch {
     // already installed in this process
   }
 }
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export const today = (offsetDays = 0) =>
   new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
