@@ -4,7 +4,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import swaggerUi from 'swagger-ui-express';
 import type { Client } from '@temporalio/client';
-import type { MailCopies } from '../activities/mailer';
+import type { MailCopies, Mailer } from '../activities/mailer';
 import type { Db } from '../prisma/client';
 import type { TimingPolicy } from '../workflows/policy';
 import { authenticate } from './auth';
@@ -18,7 +18,9 @@ import { healthRoutes } from './routes/health';
 import { journeyRoutes } from './routes/journeys';
 import { statsRoutes } from './routes/stats';
 import { learnerRoutes } from './routes/learners';
+import { memberRoutes } from './routes/members';
 import { apiKeyRoutes, organizationRoutes } from './routes/organizations';
+import { webRoutes } from '../web/server';
 
 export interface AppDeps {
   db: Db;
@@ -34,8 +36,19 @@ export interface AppDeps {
   startedTarget?: number;
   /** The worker's .eml folder, when mail does not go out over SMTP: erasure deletes the learner's copies. */
   mailCopies?: MailCopies;
+  /** Sends the API's own emails: sign-in links, members added or removed. Without it they are not sent. */
+  mailer?: Mailer;
+  mailFrom?: string;
+  /** Signs the web app's CSRF tokens; the same in every API process (CSRF_SECRET). */
+  csrfSecret?: string;
   log?: (message: string) => void;
 }
+
+const NO_MAILER: Mailer = {
+  description: 'none',
+  send: () => Promise.reject(Object.assign(new Error('no mailer configured'), { code: 'ENOMAILER' })),
+  close: () => undefined,
+};
 
 /** Releases what the app holds besides its deps (the readiness probe's connection). */
 export async function closeApp(app: Express): Promise<void> {
@@ -48,7 +61,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   const limits = { ...DEFAULT_LIMITS, ...deps.limits };
-  // The API serves JSON; only the docs and the follow-up form are pages.
+  // The API serves JSON; the web app sets its own Content-Security-Policy on its pages.
   app.use(helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false }));
   app.use(corsPolicy(limits));
   // Bodies are read only once the caller is known (or on the learner's public
@@ -60,6 +73,11 @@ export function createApp(deps: AppDeps): Express {
     temporal: deps.temporal,
     taskQueue: deps.taskQueue,
     policy: deps.policy,
+  };
+  const mail = {
+    mailer: deps.mailer ?? NO_MAILER,
+    mailFrom: deps.mailFrom ?? 'Parcours <no-reply@parcours.localhost>',
+    log,
   };
   const openapi = buildOpenApiDocument(deps.publicBaseUrl);
 
@@ -76,6 +94,7 @@ export function createApp(deps: AppDeps): Express {
   v1.use(authenticate(deps.db, deps.adminApiKey), authFailureLimit(limits), json);
   v1.use('/organizations', organizationRoutes(deps.db));
   v1.use('/organizations', apiKeyRoutes(deps.db));
+  v1.use('/organizations', memberRoutes({ db: deps.db, mail, publicBaseUrl: deps.publicBaseUrl }));
   v1.use('/journeys', journeyRoutes(journeyDeps));
   v1.use('/stats', statsRoutes(deps.db, deps.startedTarget ?? 10_000));
   v1.use('/learners', learnerRoutes(deps.db, deps.mailCopies));
@@ -89,6 +108,18 @@ export function createApp(deps: AppDeps): Express {
       codecRoutes(deps.encryption),
     );
   }
+
+  // The web app for people: pages at /, /connexion, /parcours, /orienter.
+  app.use(
+    webRoutes({
+      ...journeyDeps,
+      mail,
+      publicBaseUrl: deps.publicBaseUrl,
+      csrfSecret: deps.csrfSecret,
+      signInLimits: limits,
+      log,
+    }),
+  );
 
   app.use((req, _res, next) => next(notFound(`No route ${req.method} ${req.path}.`)));
   app.use(problemHandler(log));

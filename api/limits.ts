@@ -10,6 +10,10 @@ export interface Limits {
   authFailures: number;
   /** Requests to /v1/follow-ups allowed per client address and window. */
   followUpRequests: number;
+  /** Sign-in link requests (POST /connexion) allowed per client address and window. */
+  signInPerClient: number;
+  /** Sign-in link requests allowed per email address and window, known or not. */
+  signInPerAddress: number;
   windowMs: number;
   /** Origins allowed by CORS; empty means no cross-origin access. */
   corsOrigins: string[];
@@ -18,6 +22,8 @@ export interface Limits {
 export const DEFAULT_LIMITS: Limits = {
   authFailures: 20,
   followUpRequests: 60,
+  signInPerClient: 30,
+  signInPerAddress: 5,
   windowMs: 15 * 60_000,
   corsOrigins: [],
 };

@@ -1,5 +1,5 @@
 // The API process: `npm run api`.
-import { mailCopiesFor } from '../activities/mailer';
+import { createMailer, mailCopiesFor } from '../activities/mailer';
 import { loadConfig } from '../config/env';
 import { connectClient } from '../config/temporal';
 import { createDb } from '../prisma/client';
@@ -21,6 +21,9 @@ async function main(): Promise<void> {
     limits: { corsOrigins: config.corsOrigins },
     encryption: config.encryption,
     mailCopies: mailCopiesFor({ smtpUrl: config.smtpUrl, mailDir: config.mailDir }),
+    mailer: createMailer({ smtpUrl: config.smtpUrl, mailDir: config.mailDir }),
+    mailFrom: config.mailFrom,
+    csrfSecret: config.csrfSecret,
   });
   const server = app.listen(config.port, () => {
     console.log(`[api] listening on http://localhost:${config.port} (docs: /docs)`);

@@ -34,6 +34,8 @@ export interface Config {
   encryption?: EncryptionKeys;
   /** The policy new journeys copy. */
   policy: TimingPolicy;
+  /** Signs the web app's CSRF tokens (CSRF_SECRET); needed alike by every API process. */
+  csrfSecret?: string;
 }
 
 export const DEFAULTS = {
@@ -98,5 +100,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .filter(Boolean),
     encryption: encryptionKeysFromEnv(env),
     policy: loadPolicy(env.JOURNEY_POLICY),
+    csrfSecret: env.CSRF_SECRET || undefined,
   };
 }

@@ -1,47 +1,19 @@
 // /v1/journeys: refer, list, read, act.
 import { Router } from 'express';
 import { z } from 'zod';
-import type { Prisma } from '../../prisma/client';
-import { DATE_RANGE } from '../../workflows/policy';
-import { TRANSITIONS, type Actor } from '../../workflows/transitions';
 import { caller, requireRole } from '../auth';
-import { referLearner, runAction, type JourneyDeps } from '../journey-actions';
-import { findVisibleJourney, journeyInclude, loadJourneyJson, scopeOf, toJourneyJson } from '../journey-view';
-import { badRequest, forbidden, notFound, parseInput, unprocessable } from '../problem';
-import { ACTION_BODIES, ActionNameParam, CreateJourney, ListJourneysQuery } from '../schemas';
+import { actOnJourney, parseActionName, parseJourneyId } from '../act-on-journey';
+import { referLearner, type JourneyDeps } from '../journey-actions';
+import { listJourneys } from '../journey-list';
+import { loadJourneyJson, toJourneyJson } from '../journey-view';
+import { badRequest, parseInput } from '../problem';
+import { CreateJourney, ListJourneysQuery } from '../schemas';
 
-const IdParam = z.uuid();
 const IdempotencyKey = z
   .string()
   .min(1)
   .max(200)
   .regex(/^[\x21-\x7e]+$/, 'printable ASCII');
-
-function journeyId(raw: string): string {
-  const parsed = IdParam.safeParse(raw);
-  if (!parsed.success) throw notFound(`No journey ${raw}.`);
-  return parsed.data;
-}
-
-interface Cursor {
-  referredAt: string;
-  id: string;
-}
-
-function decodeCursor(raw: string): Cursor {
-  try {
-    const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Cursor;
-    if (typeof c.referredAt === 'string' && typeof c.id === 'string' && IdParam.safeParse(c.id).success) {
-      // A real instant of the years PostgreSQL and Parcours hold, as this API writes them.
-      const at = new Date(c.referredAt);
-      const day = Number.isNaN(at.getTime()) ? '' : at.toISOString().slice(0, 10);
-      if (day >= DATE_RANGE.earliest && day <= DATE_RANGE.latest) return c;
-    }
-  } catch {
-    // fall through
-  }
-  throw unprocessable('cursor is not one this API gave.', [{ field: 'cursor', message: 'invalid cursor' }]);
-}
 
 export function journeyRoutes(deps: JourneyDeps): Router {
   const router = Router();
@@ -64,64 +36,18 @@ export function journeyRoutes(deps: JourneyDeps): Router {
   router.get('/', async (req, res) => {
     const c = caller(req);
     const q = parseInput(ListJourneysQuery, req.query, 'query');
-    const where: Prisma.JourneyWhereInput = { AND: [scopeOf(c)] };
-    const and = where.AND as Prisma.JourneyWhereInput[];
-    if (q.status) and.push({ status: q.status });
-    if (q.fabriqueId) and.push({ fabriqueId: q.fabriqueId });
-    if (q.agencyId) and.push({ agencyId: q.agencyId });
-    if (q.qpvResident !== undefined) and.push({ learner: { qpvResident: q.qpvResident } });
-    if (q.gender) and.push({ learner: { gender: q.gender } });
-    if (q.from) and.push({ referredAt: { gte: new Date(`${q.from}T00:00:00Z`) } });
-    if (q.to)
-      and.push({ referredAt: { lt: new Date(new Date(`${q.to}T00:00:00Z`).getTime() + 86_400_000) } });
-    if (q.cursor) {
-      const cur = decodeCursor(q.cursor);
-      const at = new Date(cur.referredAt);
-      and.push({ OR: [{ referredAt: { lt: at } }, { referredAt: at, id: { lt: cur.id } }] });
-    }
-    const rows = await db.journey.findMany({
-      where,
-      include: journeyInclude,
-      orderBy: [{ referredAt: 'desc' }, { id: 'desc' }],
-      take: q.limit + 1,
-    });
-    const page = rows.slice(0, q.limit);
-    const last = page[page.length - 1];
-    const nextCursor =
-      rows.length > q.limit && last
-        ? Buffer.from(JSON.stringify({ referredAt: last.referredAt.toISOString(), id: last.id })).toString(
-            'base64url',
-          )
-        : null;
-    res.json({ items: page.map((j) => toJourneyJson(j, c)), nextCursor });
+    const { items, nextCursor } = await listJourneys(db, c, q);
+    res.json({ items: items.map((j) => toJourneyJson(j, c)), nextCursor });
   });
 
   router.get('/:id', async (req, res) => {
-    res.json(await loadJourneyJson(db, caller(req), journeyId(req.params.id)));
+    res.json(await loadJourneyJson(db, caller(req), parseJourneyId(req.params.id)));
   });
 
   router.post('/:id/actions/:action', async (req, res) => {
     const c = caller(req);
-    const id = journeyId(req.params.id);
-    const action = ActionNameParam.safeParse(req.params.action);
-    if (!action.success) throw notFound(`No action ${req.params.action}.`);
-    const journey = await findVisibleJourney(db, c, id);
-    if (!TRANSITIONS[action.data].who.includes(c.type)) {
-      throw forbidden(
-        `A ${c.type} may not ${action.data}; only ${TRANSITIONS[action.data].who.join(' or ')}.`,
-      );
-    }
-    const body = parseInput(ACTION_BODIES[action.data], req.body ?? {}, 'body') as Record<string, unknown>;
-    if (action.data === 'transfer') {
-      const target = await db.organization.findUnique({ where: { id: String(body.toFabriqueId) } });
-      if (!target || target.type !== 'fabrique') {
-        throw unprocessable('toFabriqueId is not a known fabrique.', [
-          { field: 'toFabriqueId', message: 'unknown fabrique' },
-        ]);
-      }
-    }
-    const actor: Actor = { type: c.type, orgId: c.orgId ?? undefined };
-    await runAction(deps, journey.id, action.data, actor, body);
+    const id = parseJourneyId(req.params.id);
+    await actOnJourney(deps, c, id, parseActionName(req.params.action), req.body);
     res.json(await loadJourneyJson(db, c, id));
   });
 

@@ -107,6 +107,10 @@ export class TestStack {
       encryption: this.encryption,
       limits: this.options.limits,
       mailCopies: this.options.mailDir ? mailCopiesFor({ mailDir: this.options.mailDir }) : undefined,
+      mailer: this.options.mailDir
+        ? createMailer({ mailDir: this.options.mailDir })
+        : createMailer({ smtpUrl: this.inbox.url, mailDir: '' }),
+      mailFrom: 'Parcours <no-reply@parcours.test>',
       log: () => undefined,
     }));
     this.server = await new Promise<Server>((resolve) => {

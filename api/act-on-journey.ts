@@ -1,0 +1,58 @@
+// One action on one journey, as a caller asks for it: the checks the API and
+// the web app share (the journey is theirs, their role may act, the body
+// fits the action's schema, a transfer names a fabrique), then the workflow.
+import { z } from 'zod';
+import { TRANSITIONS, type ActionName } from '../workflows/transitions';
+import { actorOf, type Caller } from './auth';
+import { runAction, type JourneyDeps } from './journey-actions';
+import { findVisibleJourney } from './journey-view';
+import { forbidden, notFound, parseInput, unprocessable } from './problem';
+import { ACTION_BODIES, ActionNameParam } from './schemas';
+
+const JourneyId = z.uuid();
+
+/** A journey id from a path, or a 404: a malformed id names no journey. */
+export function parseJourneyId(raw: string): string {
+  const parsed = JourneyId.safeParse(raw);
+  if (!parsed.success) throw notFound(`No journey ${raw}.`);
+  return parsed.data;
+}
+
+/** An action name from a path, or a 404. */
+export function parseActionName(raw: string): ActionName {
+  const parsed = ActionNameParam.safeParse(raw);
+  if (!parsed.success) throw notFound(`No action ${raw}.`);
+  return parsed.data;
+}
+
+/** 403 unless the transition table lets this caller's role take the action at all. */
+export function assertMayTake(caller: Caller, action: ActionName): void {
+  if (!TRANSITIONS[action].who.includes(caller.type)) {
+    throw forbidden(`A ${caller.type} may not ${action}; only ${TRANSITIONS[action].who.join(' or ')}.`);
+  }
+}
+
+/**
+ * Takes `action` on the journey for `caller` with an unparsed body. Refusals
+ * are Problems (403, 404, 409, 422) and change nothing.
+ */
+export async function actOnJourney(
+  deps: JourneyDeps,
+  caller: Caller,
+  journeyId: string,
+  action: ActionName,
+  rawBody: unknown,
+): Promise<void> {
+  const journey = await findVisibleJourney(deps.db, caller, journeyId);
+  assertMayTake(caller, action);
+  const body = parseInput(ACTION_BODIES[action], rawBody ?? {}, 'body') as Record<string, unknown>;
+  if (action === 'transfer') {
+    const target = await deps.db.organization.findUnique({ where: { id: String(body.toFabriqueId) } });
+    if (!target || target.type !== 'fabrique') {
+      throw unprocessable('toFabriqueId is not a known fabrique.', [
+        { field: 'toFabriqueId', message: 'unknown fabrique' },
+      ]);
+    }
+  }
+  await runAction(deps, journey.id, action, actorOf(caller), body);
+}
