@@ -122,7 +122,7 @@ export function createNotifier(deps: NotifyDeps) {
       details: input.details,
       texts,
       followUp,
-      journeyUrl: `${deps.publicBaseUrl}/v1/journeys/${journey.id}`,
+      journeyUrl: `${deps.publicBaseUrl}/parcours/${journey.id}`,
     };
   }
 

@@ -5,7 +5,7 @@ import type { TemplateContext } from '../activities/templates/context';
 import { renderFollowUpForm, renderFollowUpPage } from '../activities/templates/follow-up-form';
 import { renderEmail } from '../activities/templates/render';
 
-const JOURNEY_URL = 'https://parcours.example.fr/v1/journeys/j-123';
+const JOURNEY_URL = 'https://parcours.example.fr/parcours/j-123';
 const SURVEY_LINK = 'https://parcours.example.fr/v1/follow-ups/tok_abc123';
 
 /** The details each event really produces (see applyAction and the timers). */
