@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
-import { createMailer, mailCopiesFor } from '../../activities/mailer';
+import { createMailer, mailCopiesFor, type Mailer } from '../../activities/mailer';
 import { closeApp, createApp } from '../../api/app';
 import type { Limits } from '../../api/limits';
 import { dataConverterFor, type EncryptionKeys } from '../../config/codec';
@@ -53,6 +53,7 @@ export class TestStack {
   private server!: Server;
   private app!: ReturnType<typeof createApp>;
   private nativeConnection!: NativeConnection;
+  private apiMailer?: Mailer;
   private worker?: Worker;
   private running?: Promise<void>;
 
@@ -107,9 +108,9 @@ export class TestStack {
       encryption: this.encryption,
       limits: this.options.limits,
       mailCopies: this.options.mailDir ? mailCopiesFor({ mailDir: this.options.mailDir }) : undefined,
-      mailer: this.options.mailDir
+      mailer: (this.apiMailer = this.options.mailDir
         ? createMailer({ mailDir: this.options.mailDir })
-        : createMailer({ smtpUrl: this.inbox.url, mailDir: '' }),
+        : createMailer({ smtpUrl: this.inbox.url, mailDir: '' })),
       mailFrom: 'Parcours <no-reply@parcours.test>',
       log: () => undefined,
     }));
@@ -159,6 +160,7 @@ export class TestStack {
     await this.stopWorker();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
     await closeApp(this.app);
+    this.apiMailer?.close();
     await this.client.connection.close();
     await this.nativeConnection.close();
     await this.inbox.stop();
