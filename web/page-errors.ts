@@ -58,6 +58,18 @@ export function pageErrors(log: (message: string) => void): ErrorRequestHandler 
         503,
       );
     }
+    if (err instanceof Problem && err.status < 500) {
+      return render(
+        res,
+        'message',
+        {
+          title: 'Demande refusée',
+          message: 'Cette demande n’a pas pu aboutir : rien n’a été enregistré.',
+          severity: 'error',
+        },
+        err.status,
+      );
+    }
     const kind = err instanceof Error ? err.name : typeof err;
     log(`page error: ${kind}${e.code ? ` ${e.code}` : ''}`);
     render(

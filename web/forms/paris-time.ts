@@ -26,16 +26,3 @@ function minutes(offset: string): number {
   const [h, m] = offset.slice(1).split(':').map(Number);
   return sign * ((h ?? 0) * 60 + (m ?? 0));
 }
-
-/** The local Paris wall-clock time `YYYY-MM-DDTHH:mm` of an instant, for a datetime-local input. */
-export function parisLocal(instant: Date): string {
-  const parts = new Intl.DateTimeFormat('sv-SE', {
-    timeZone: 'Europe/Paris',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).format(instant);
-  return parts.replace(' ', 'T');
-}
