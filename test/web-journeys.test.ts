@@ -165,7 +165,7 @@ test('a fabrique member moves a journey from referral to follow-up through the f
   const history = await page.locator('table', { hasText: 'Historique' }).innerText();
   expect(history).toContain('Admettre');
   expect(history).toContain(`Karim Admissions (${stack.orgs.fabrique.name})`);
-  expect(history).toContain(`Orientation\t—\t${stack.orgs.agency.name}`);
+  expect(history).toContain(`Orientation\t—\tClaire Conseil (${stack.orgs.agency.name})`);
   const emails = await page.locator('table', { hasText: 'Courriels' }).innerText();
   expect(emails).toContain('referral-new.fabrique');
   expect(emails).toContain(stack.orgs.fabrique.email);

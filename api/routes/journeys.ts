@@ -26,7 +26,9 @@ export function journeyRoutes(deps: JourneyDeps): Router {
     const key = rawKey === undefined ? undefined : IdempotencyKey.safeParse(rawKey);
     if (key && !key.success)
       throw badRequest('The Idempotency-Key header must be 1 to 200 printable characters.');
-    const { journeyId: id, replayed } = await referLearner(deps, c.orgId ?? '', body, key?.data);
+    const { journeyId: id, replayed } = await referLearner(deps, c.orgId ?? '', body, key?.data, {
+      keyId: c.keyId,
+    });
     res
       .status(replayed ? 200 : 201)
       .location(`/v1/journeys/${id}`)

@@ -115,7 +115,9 @@ export function referralRoutes(deps: WebDeps): Router {
     }
     let journeyId: string;
     try {
-      ({ journeyId } = await referLearner(deps, c.orgId ?? '', parsed.data, idempotencyKey));
+      ({ journeyId } = await referLearner(deps, c.orgId ?? '', parsed.data, idempotencyKey, {
+        memberId: c.memberId,
+      }));
     } catch (err) {
       if (!(err instanceof Problem) || err.status >= 500) throw err;
       const errors = problemErrors(err, fields, 'Rien n’a été enregistré :', fieldOf);
