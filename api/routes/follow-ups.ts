@@ -4,7 +4,7 @@
 import express, { Router, type Request, type Response } from 'express';
 import type { Db } from '../../prisma/client';
 import { hashToken } from '../../activities/follow-up-links';
-import { renderFollowUpForm, renderFollowUpPage } from '../../activities/templates/follow-up-form';
+import { renderFollowUpForm, renderFollowUpPage } from '../../web/follow-up-pages';
 import type { Milestone } from '../../workflows/policy';
 import { runAction, type JourneyDeps } from '../journey-actions';
 import { Problem, fieldErrors } from '../problem';
