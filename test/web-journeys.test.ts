@@ -223,3 +223,40 @@ test('with JavaScript off, a member signs in, refers, acts and signs out', async
   await page.goto(`/parcours/${journeyId}`);
   expect(new URL(page.url()).pathname).toBe('/connexion');
 });
+
+test('a manager filters the list with the GET form and transfers a referral to another fabrique', async () => {
+  const manager = await addMember(stack, stack.orgs.manager, 'Nadia Pilote');
+  const { journeyId, learner } = await referThroughForm(await memberPage(agent));
+  const page = await memberPage(manager);
+  await page.getByLabel('Statut', { exact: true }).selectOption({ label: 'Orienté·e' });
+  await page.getByLabel('Fabrique').selectOption({ label: stack.orgs.fabrique.name });
+  await page.getByRole('button', { name: 'Filtrer' }).click();
+  const url = new URL(page.url());
+  expect([url.searchParams.get('status'), url.searchParams.get('fabriqueId')]).toEqual([
+    'referred',
+    stack.orgs.fabrique.id,
+  ]);
+  const statuses = await page.locator('tbody .fr-badge').allInnerTexts();
+  expect(statuses.length).toBeGreaterThan(0);
+  expect(new Set(statuses)).toEqual(new Set(['ORIENTÉ·E']));
+  expect((await page.locator('tbody').innerText()).includes(learner.lastName)).toBe(true);
+  await check(page, 'parcours-liste-filtres');
+
+  await act(page, journeyId, 'Transférer', async (p) => {
+    await check(p, 'action-transferer');
+    await p.getByLabel('Nouvelle fabrique').selectOption({ label: stack.orgs.fabrique2.name });
+    await p.getByLabel('Motif').fill('Plus près du domicile');
+  });
+  await page.waitForURL(`**/parcours/${journeyId}?fait=transfer`);
+  expect((await stack.journey(journeyId)).fabrique.id).toBe(stack.orgs.fabrique2.id);
+});
+
+test('a filter the API refuses is shown as an error, and the list still answers', async () => {
+  const page = await memberPage(admissions);
+  const res = await page.goto('/parcours?from=2026-13-45&status=nimporte');
+  expect(res?.status()).toBe(200);
+  const summary = await page.locator('#erreurs').innerText();
+  expect(summary).toContain('Orienté·e à partir du');
+  expect(summary).toContain('Statut');
+  await check(page, 'parcours-liste-erreur');
+});
