@@ -7,7 +7,7 @@ import type { Milestone, TimingPolicy } from '../domain/policy';
 import type { Db, Prisma } from '../prisma/client';
 import { issueFollowUpToken } from '../store/follow-up-tokens';
 import type { SendNotificationInput } from '../workflows/activity-types';
-import type { TemplateContext } from './templates/context';
+import type { TemplateContext } from '../mail/templates/context';
 
 type NotifiedJourney = Prisma.JourneyGetPayload<{ include: { learner: true; agency: true; fabrique: true } }>;
 type Organization = NotifiedJourney['fabrique'];
@@ -109,6 +109,6 @@ export async function templateContext(
     details: input.details,
     texts,
     followUp: extra.followUp,
-    journeyUrl: `${extra.publicBaseUrl}/v1/journeys/${journey.id}`,
+    journeyUrl: `${extra.publicBaseUrl}/parcours/${journey.id}`,
   };
 }

@@ -3,7 +3,7 @@
 import type { Db } from '../prisma/client';
 import type { JourneyActivities } from '../workflows/activity-types';
 import { createJournal } from './journal';
-import type { Mailer } from './mailer';
+import type { Mailer } from '../mail/mailer';
 import { createNotifier, type NotifyDeps } from './notify';
 import { createPrivacy } from '../store/privacy';
 

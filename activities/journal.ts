@@ -39,6 +39,8 @@ export function createJournal(db: Db) {
             toStatus: input.toStatus,
             actorType: input.actor.type,
             actorId: input.actor.orgId ?? null,
+            actorKeyId: input.actor.keyId ?? null,
+            actorMemberId: input.actor.memberId ?? null,
             details: { ...input.details, ...texts } as Prisma.InputJsonValue,
           },
         });

@@ -12,8 +12,8 @@ import type { Db } from '../prisma/client';
 import { eventKeyFor, messageIdFor, notificationLog } from '../store/notification-log';
 import type { SendNotificationInput } from '../workflows/activity-types';
 import { addressesOf, loadEmailSubject, surveyLink, templateContext } from './email-context';
-import type { Mailer } from './mailer';
-import { renderEmail } from './templates/render';
+import type { Mailer } from '../mail/mailer';
+import { renderEmail } from '../mail/templates/render';
 
 export interface NotifyDeps {
   db: Db;

@@ -5,9 +5,10 @@ import helmet from 'helmet';
 import swaggerUi from 'swagger-ui-express';
 import type { Client } from '@temporalio/client';
 import type { MailCopies } from '../store/mail-copies';
+import type { Mailer } from '../mail/mailer';
 import type { Db } from '../prisma/client';
 import type { TimingPolicy } from '../domain/policy';
-import type { TrustProxy } from '../config/env';
+import { DEFAULTS, type TrustProxy } from '../config/env';
 import { authenticate } from './auth';
 import {
   authFailureLimit,
@@ -26,7 +27,9 @@ import { healthRoutes } from './routes/health';
 import { journeyRoutes } from './routes/journeys';
 import { statsRoutes } from './routes/stats';
 import { learnerRoutes } from './routes/learners';
+import { memberRoutes } from './routes/members';
 import { apiKeyRoutes, organizationRoutes } from './routes/organizations';
+import { webRoutes } from '../web/server';
 
 export interface AppDeps {
   db: Db;
@@ -42,10 +45,21 @@ export interface AppDeps {
   startedTarget?: number;
   /** The worker's .eml folder, when mail does not go out over SMTP: erasure deletes the learner's copies. */
   mailCopies?: MailCopies;
+  /** Sends the API's own emails: sign-in links, members added or removed. Without it they are not sent. */
+  mailer?: Mailer;
+  mailFrom?: string;
+  /** Signs the web app's CSRF tokens; the same in every API process (CSRF_SECRET). */
+  csrfSecret?: string;
   log?: (message: string) => void;
   /** Express's `trust proxy`: which proxies' X-Forwarded-For to believe (TRUST_PROXY). */
   trustProxy?: TrustProxy;
 }
+
+const NO_MAILER: Mailer = {
+  description: 'none',
+  send: () => Promise.reject(Object.assign(new Error('no mailer configured'), { code: 'ENOMAILER' })),
+  close: () => undefined,
+};
 
 /** Releases what the app holds besides its deps (the readiness probe's connection). */
 export async function closeApp(app: Express): Promise<void> {
@@ -104,6 +118,11 @@ export function createApp(deps: AppDeps): Express {
     policy: deps.policy,
     limitActions: journeyActionLimit(limits),
   };
+  const mail = {
+    mailer: deps.mailer ?? NO_MAILER,
+    mailFrom: deps.mailFrom ?? DEFAULTS.mailFrom,
+    log,
+  };
   const openapi = buildOpenApiDocument(deps.publicBaseUrl);
 
   const health = healthRoutes(deps.db, deps.temporal);
@@ -120,6 +139,7 @@ export function createApp(deps: AppDeps): Express {
   v1.use(authFailureLimit(limits), authenticate(deps.db, deps.adminApiKey), json);
   v1.use('/organizations', organizationRoutes(deps.db));
   v1.use('/organizations', apiKeyRoutes(deps.db));
+  v1.use('/organizations', memberRoutes({ db: deps.db, mail, publicBaseUrl: deps.publicBaseUrl }));
   v1.use('/journeys', journeyRoutes(journeyDeps));
   v1.use('/stats', statsRoutes(deps.db, deps.startedTarget ?? 10_000));
   v1.use('/learners', learnerRoutes(deps.db, deps.mailCopies));
@@ -133,6 +153,18 @@ export function createApp(deps: AppDeps): Express {
       codecRoutes(deps.encryption),
     );
   }
+
+  // The web app for people: pages at /, /connexion, /parcours, /orienter.
+  app.use(
+    webRoutes({
+      ...journeyDeps,
+      mail,
+      publicBaseUrl: deps.publicBaseUrl,
+      csrfSecret: deps.csrfSecret,
+      signInLimits: limits,
+      log,
+    }),
+  );
 
   app.use((req, _res, next) => next(notFound(`No route ${req.method} ${req.path}.`)));
   app.use(problemHandler(log));

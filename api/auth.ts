@@ -1,7 +1,7 @@
 // Who is calling: an organisation's API key, or the bootstrap admin key.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Db } from '../prisma/client';
-import type { Role } from '../domain/transitions';
+import type { Actor, Role } from '../domain/transitions';
 import type { AuditActor } from '../store/audit';
 import { safeEqual, verifyKey } from './api-keys';
 import { forbidden, unauthorized } from './problem';
@@ -12,6 +12,20 @@ export interface Caller {
   orgId: string | null;
   /** The bootstrap ADMIN_API_KEY: manager rights, and may create organisations. */
   admin: boolean;
+  /** The API key that called, when it was an organisation's key. */
+  keyId?: string;
+  /** The member signed in to the web app, when it was a person. */
+  memberId?: string;
+}
+
+/** The caller as the workflow records it: the organisation, and the key or the member. */
+export function actorOf(c: Caller): Actor {
+  return {
+    type: c.type,
+    orgId: c.orgId ?? undefined,
+    ...(c.keyId ? { keyId: c.keyId } : {}),
+    ...(c.memberId ? { memberId: c.memberId } : {}),
+  };
 }
 
 declare module 'express-serve-static-core' {
@@ -33,7 +47,12 @@ export function authenticate(db: Db, adminApiKey?: string): RequestHandler {
     verifyKey(db, key)
       .then(async (row) => {
         if (!row) return next(unauthorized('This API key is unknown or revoked.'));
-        req.caller = { type: row.organization.type, orgId: row.organizationId, admin: false };
+        req.caller = {
+          type: row.organization.type,
+          orgId: row.organizationId,
+          admin: false,
+          keyId: row.id,
+        };
         // Last use, at most once a minute per key, never failing the request.
         if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
           await db.apiKey
@@ -56,12 +75,21 @@ export function caller(req: Request): Caller {
   return req.caller;
 }
 
+/** 403 unless the caller has one of these roles. */
+export function assertRole(c: Caller, ...roles: Caller['type'][]): void {
+  if (!roles.includes(c.type)) throw forbidden(`This route is for ${roles.join(' or ')} keys.`);
+}
+
 /** Only these roles may call the route. */
 export function requireRole(...roles: Caller['type'][]): RequestHandler {
   return (req, _res, next) => {
     const c = req.caller;
     if (!c) return next(unauthorized());
-    if (!roles.includes(c.type)) return next(forbidden(`This route is for ${roles.join(' or ')} keys.`));
+    try {
+      assertRole(c, ...roles);
+    } catch (err) {
+      return next(err);
+    }
     next();
   };
 }

@@ -12,6 +12,10 @@ export interface Limits {
   followUpFailures: number;
   /** Actions tried on one journey per window, whoever sends them. */
   actionsPerJourney: number;
+  /** Sign-in link requests (POST /connexion) allowed per client address and window. */
+  signInPerClient: number;
+  /** Sign-in link requests allowed per email address and window, known or not. */
+  signInPerAddress: number;
   windowMs: number;
   /** Origins allowed by CORS; empty means no cross-origin access. */
   corsOrigins: string[];
@@ -21,6 +25,8 @@ export const DEFAULT_LIMITS: Limits = {
   authFailures: 20,
   followUpFailures: 60,
   actionsPerJourney: 60,
+  signInPerClient: 30,
+  signInPerAddress: 5,
   windowMs: 15 * 60_000,
   corsOrigins: [],
 };

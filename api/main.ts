@@ -1,4 +1,5 @@
 // The API process: `npm run api`.
+import { createMailer } from '../mail/mailer';
 import { mailCopiesFor } from '../store/mail-copies';
 import { loadConfig } from '../config/env';
 import { connectClient } from '../temporal/connections';
@@ -22,6 +23,9 @@ async function main(): Promise<void> {
     limits: { corsOrigins: config.corsOrigins },
     encryption: config.encryption,
     mailCopies: mailCopiesFor({ smtpUrl: config.smtpUrl, mailDir: config.mailDir }),
+    mailer: createMailer({ smtpUrl: config.smtpUrl, mailDir: config.mailDir }),
+    mailFrom: config.mailFrom,
+    csrfSecret: config.csrfSecret,
   });
   const server = app.listen(config.port, () => {
     console.log(`[api] listening on http://localhost:${config.port} (docs: /docs)`);

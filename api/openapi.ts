@@ -2,6 +2,8 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { ACTIONS, TRANSITIONS } from '../domain/transitions';
+import { registerMemberPaths } from './openapi-members';
+import { problems } from './openapi-problems';
 import {
   ACTION_BODIES,
   CreatedOrganization,
@@ -12,7 +14,6 @@ import {
   ListJourneysQuery,
   LearnerView,
   Organization,
-  ProblemBody,
   StatsQuery,
 } from './schemas';
 
@@ -48,25 +49,6 @@ const Erasure = z.object({
     }),
   }),
 });
-
-function problems(...statuses: number[]) {
-  const texts: Record<number, string> = {
-    400: 'Malformed request',
-    401: 'No or bad API key',
-    403: 'Not yours, or not for your role',
-    404: 'Unknown',
-    409: 'Not allowed from the current status',
-    413: 'Body too large',
-    422: 'Invalid input, with the failing fields',
-    503: 'A dependency is down',
-  };
-  return Object.fromEntries(
-    statuses.map((s) => [
-      s,
-      { description: texts[s] ?? 'Error', content: { 'application/problem+json': { schema: ProblemBody } } },
-    ]),
-  );
-}
 
 export function buildOpenApiDocument(serverUrl: string) {
   const registry = new OpenAPIRegistry();
@@ -138,6 +120,7 @@ export function buildOpenApiDocument(serverUrl: string) {
     request: { params: z.object({ id, keyId: z.string() }) },
     responses: { 204: { description: 'Revoked' }, ...problems(401, 403, 404) },
   });
+  registerMemberPaths(registry, security);
   registry.registerPath({
     method: 'post',
     path: '/v1/journeys',

@@ -59,6 +59,7 @@ export async function referLearner(
   agencyId: string,
   body: z.infer<typeof CreateJourney>,
   idempotencyKey?: string,
+  referredBy?: JourneyInput['referredBy'],
 ): Promise<{ journeyId: string; replayed: boolean }> {
   const { db } = deps;
   const hash = requestHash(body);
@@ -70,7 +71,7 @@ export async function referLearner(
       if (earlier.requestHash !== hash) {
         throw unprocessable('This Idempotency-Key was already used with a different body.');
       }
-      await startWorkflow(deps, workflowInput(earlier, deps.policy)).catch((err) => {
+      await startWorkflow(deps, workflowInput(earlier, deps.policy, referredBy)).catch((err) => {
         throw engineUnavailable(err);
       });
       return { journeyId: earlier.id, replayed: true };
@@ -82,12 +83,12 @@ export async function referLearner(
   } catch (err) {
     // Two requests with the same key at once: the loser replays the winner.
     if ((err as { code?: string }).code === 'P2002' && idempotencyKey) {
-      return referLearner(deps, agencyId, body, idempotencyKey);
+      return referLearner(deps, agencyId, body, idempotencyKey, referredBy);
     }
     throw err;
   }
   try {
-    await startWorkflow(deps, workflowInput(journey, deps.policy));
+    await startWorkflow(deps, workflowInput(journey, deps.policy, referredBy));
   } catch (err) {
     // Nothing half-done: without a workflow, the rows go too.
     await db.$transaction([
@@ -189,6 +190,7 @@ function workflowInput(
     policy: unknown;
   },
   fallback: TimingPolicy,
+  referredBy?: JourneyInput['referredBy'],
 ): JourneyInput {
   return {
     journeyId: j.id,
@@ -197,5 +199,6 @@ function workflowInput(
     fabriqueId: j.fabriqueId,
     referredAt: j.referredAt.toISOString(),
     policy: (j.policy as TimingPolicy | null) ?? fallback,
+    ...(referredBy && (referredBy.keyId || referredBy.memberId) ? { referredBy } : {}),
   };
 }

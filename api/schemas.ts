@@ -74,6 +74,14 @@ export const CreatedOrganization = Organization.extend({
   keyId: z.string(),
 }).openapi('CreatedOrganization');
 
+export const CreateMember = z
+  .strictObject({ email: z.email().max(254), name: text(200) })
+  .openapi('CreateMember');
+
+export const Member = z
+  .object({ id: uuid, organizationId: uuid, email: z.string(), name: z.string(), createdAt: z.string() })
+  .openapi('Member');
+
 export const LearnerInput = z.strictObject({
   firstName: line(100),
   lastName: line(100),

@@ -8,7 +8,9 @@
 // - HTTP routes against GET /healthz (the HTTP stack and nothing else);
 // - the indicators over 10,000 journeys against one page of the journey list
 //   over the same rows;
-// - the worker's memory per running journey, from heap deltas.
+// - the worker's memory per running journey, from heap deltas;
+// - the web app's pages (bench/pages.ts) against GET /healthz, over the
+//   same 10,000 journeys.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -18,9 +20,10 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
-import { createMailer } from '../activities/mailer';
+import { createMailer } from '../mail/mailer';
 import { closeApp, createApp } from '../api/app';
 import { createDb, type Db } from '../prisma/client';
+import { measurePages } from './pages';
 import { createJourneyWorker } from '../worker/create-worker';
 import { AGE_BANDS, DIPLOMA_LEVELS, FOLLOW_UP_OUTCOMES, GENDERS } from '../domain/codes';
 import { DEFAULT_POLICY } from '../domain/policy';
@@ -114,6 +117,7 @@ class Bench {
   keys: Record<'manager' | 'agency' | 'fabrique', string> = { manager: '', agency: '', fabrique: '' };
   fabriqueIds: string[] = [];
   agencyId = '';
+  managerId = '';
 
   async start(): Promise<void> {
     Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -155,7 +159,9 @@ class Bench {
       });
       return res as { id: string; apiKey: string };
     };
-    this.keys.manager = (await org('manager', 'Réseau')).apiKey;
+    const manager = await org('manager', 'Réseau');
+    this.keys.manager = manager.apiKey;
+    this.managerId = manager.id;
     const agency = await org('agency', 'Mission Locale');
     this.keys.agency = agency.apiKey;
     this.agencyId = agency.id;
@@ -342,6 +348,18 @@ async function main(): Promise<void> {
       1,
       () => bench.http('GET', '/v1/stats', keys.manager).then(() => undefined),
       'GET /v1/journeys?limit=50 (one page, same rows)',
+    );
+    log('web pages, signed in, over the same journeys…');
+    await measurePages(
+      {
+        db: bench.db,
+        baseUrl: bench.baseUrl,
+        adminKey: bench.adminKey,
+        managerId: bench.managerId,
+        fabriqueId: bench.fabriqueIds[0] as string,
+        journeyId: warm.id,
+      },
+      measure,
     );
     await measure(
       'GET /v1/stats?groupBy=fabrique',

@@ -42,6 +42,8 @@ export interface Config {
   logLevel: LogLevel;
   /** Where `npm start` keeps the dev server's journeys, the keys and the mail (PARCOURS_DATA_DIR). */
   dataDir: string;
+  /** Signs the web app's CSRF tokens (CSRF_SECRET); needed alike by every API process. */
+  csrfSecret?: string;
 }
 
 const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
@@ -50,8 +52,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 /** The bundle `npm run build` writes. */
 export const DEFAULT_BUNDLE_PATH = path.resolve(__dirname, '../dist/workflow-bundle.js');
 
-/** The bundle to use: WORKFLOW_BUNDLE, or dist/ in production, or none (bundle at start). */
-/** Read by the worker only: the API needs no bundle. */
+/** The bundle to use: WORKFLOW_BUNDLE, or dist/ in production, or none (bundle at start). Read by the worker only. */
 export function bundlePathFromEnv(
   env: NodeJS.ProcessEnv = process.env,
   built: string = DEFAULT_BUNDLE_PATH,
@@ -165,5 +166,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     policy: loadPolicy(env.JOURNEY_POLICY),
     logLevel: logLevel(env.LOG_LEVEL),
     dataDir: path.resolve(env.PARCOURS_DATA_DIR || DEFAULTS.dataDir),
+    csrfSecret: env.CSRF_SECRET || undefined,
   };
 }

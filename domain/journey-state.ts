@@ -33,6 +33,8 @@ export interface JourneyInput {
   fabriqueId: string;
   referredAt: Instant;
   policy: TimingPolicy;
+  /** The agency's API key or member who referred, recorded on the `refer` entry. */
+  referredBy?: Pick<Actor, 'keyId' | 'memberId'>;
 }
 
 export interface JourneyState {

@@ -44,6 +44,10 @@ export interface Actor {
   type: ActorType;
   /** The organisation acting; absent for the learner and for timers. */
   orgId?: string;
+  /** The organisation's API key that acted, if it was a key. */
+  keyId?: string;
+  /** The organisation's member who acted in the web app, if it was a person. */
+  memberId?: string;
 }
 
 export const ACTIONS = [

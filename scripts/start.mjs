@@ -153,6 +153,8 @@ async function main() {
     if (!workerPolling) throw new Error('The worker did not start polling within 2 minutes.');
     console.log(`
 Parcours is running (ready in ${Math.round((Date.now() - t0) / 1000)} s).
+  Web app      ${base}/  (sign in as a demo member: addresses in ${path.relative(process.cwd(), path.join(DATA, 'demo-members.json'))};
+               type one on ${base}/connexion, then open the link in the newest .eml of ${path.relative(process.cwd(), env.MAIL_DIR)}/)
   API          ${base}/v1
   API docs     ${base}/docs
   Readiness    ${base}/readyz

@@ -9,7 +9,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { ensureDependencies } from './lib/deps.mjs';
+import { ensureChromium, ensureDependencies } from './lib/deps.mjs';
 
 const log = (m) => console.log(`[test] ${m}`);
 const checks = { ok: 0, failed: 0 };
@@ -28,6 +28,7 @@ function step(name, cmd, args) {
 
 try {
   ensureDependencies(log);
+  ensureChromium(log);
   const { ensureTemporalCli } = await import('./lib/temporal.mjs');
   if (!process.env.TEST_TEMPORAL_ADDRESS) await ensureTemporalCli(log);
 } catch (err) {

@@ -41,7 +41,12 @@ export function timelineJson(t: Prisma.TimelineEntryGetPayload<object>) {
     action: t.event,
     fromStatus: t.fromStatus,
     toStatus: t.toStatus,
-    actor: { type: t.actorType, orgId: t.actorId },
+    actor: {
+      type: t.actorType,
+      orgId: t.actorId,
+      ...(t.actorKeyId ? { keyId: t.actorKeyId } : {}),
+      ...(t.actorMemberId ? { memberId: t.actorMemberId } : {}),
+    },
     details: t.details,
   };
 }

@@ -33,6 +33,8 @@ interface Fixtures {
   links: string[];
   /** A spare key per DELETE cell on an existing organisation, by cellId. */
   spareKeys: Map<string, string>;
+  /** A spare member per DELETE cell on an existing organisation, by cellId. */
+  spareMembers: Map<string, string>;
 }
 let fx: Fixtures;
 
@@ -43,7 +45,10 @@ const changesState = (cell: Cell) =>
   (isAction(cell) || cell.path === '/v1/learners/{id}/erase') && cell.status === 200;
 const answersLink = (cell: Cell) =>
   cell.method === 'POST' && cell.path === '/v1/follow-ups/{token}' && cell.resource === 'n/a';
-const deletesKey = (cell: Cell) => cell.method === 'DELETE' && cell.resource !== 'unknown';
+const deletes = (cell: Cell, path: string) =>
+  cell.method === 'DELETE' && cell.path === path && cell.resource !== 'unknown';
+const deletesKey = (cell: Cell) => deletes(cell, '/v1/organizations/{id}/api-keys/{keyId}');
+const deletesMember = (cell: Cell) => deletes(cell, '/v1/organizations/{id}/members/{memberId}');
 
 /** A body each action accepts from a journey in a status it is allowed from. */
 function validBody(action: ActionName): Record<string, unknown> {
@@ -119,6 +124,18 @@ function requestFor(cell: Cell): { path: string; body?: unknown } {
       const keyId = fx.spareKeys.get(cellId(cell)) ?? randomBytes(8).toString('hex');
       return { path: `/v1/organizations/${org}/api-keys/${keyId}` };
     }
+    case '/v1/organizations/{id}/members':
+      return {
+        path: `/v1/organizations/${organizationOf(cell)}/members`,
+        body:
+          cell.method === 'POST'
+            ? { email: `member-${randomBytes(4).toString('hex')}@members.test`, name: 'Membre' }
+            : undefined,
+      };
+    case '/v1/organizations/{id}/members/{memberId}': {
+      const memberId = fx.spareMembers.get(cellId(cell)) ?? randomUUID();
+      return { path: `/v1/organizations/${organizationOf(cell)}/members/${memberId}` };
+    }
     case '/v1/journeys':
       return {
         path: cell.path,
@@ -162,14 +179,15 @@ beforeAll(async () => {
   const { orgs } = stack;
   const freshCount = AUTHORIZATION_MATRIX.filter(changesState).length;
   const answers = AUTHORIZATION_MATRIX.filter(answersLink).length;
-  const deletes = AUTHORIZATION_MATRIX.filter(deletesKey);
-  const [journey, foreign, fresh, linkPairs, keys] = await Promise.all([
+  const keyDeletes = AUTHORIZATION_MATRIX.filter(deletesKey);
+  const memberDeletes = AUTHORIZATION_MATRIX.filter(deletesMember);
+  const [journey, foreign, fresh, linkPairs, keys, members] = await Promise.all([
     stack.refer(),
     stack.refer({ fabriqueId: orgs.fabrique2.id }, orgs.agency2),
     Promise.all(Array.from({ length: freshCount }, () => stack.refer())),
     Promise.all(Array.from({ length: Math.ceil((answers + 1) / 2) }, () => liveFollowUpLinks(stack))),
     Promise.all(
-      deletes.map(async (cell) => {
+      keyDeletes.map(async (cell) => {
         const res = await stack.request(
           'POST',
           `/v1/organizations/${organizationOf(cell)}/api-keys`,
@@ -179,9 +197,29 @@ beforeAll(async () => {
         return [cellId(cell), res.body.keyId as string] as const;
       }),
     ),
+    Promise.all(
+      memberDeletes.map(async (cell) => {
+        const res = await stack.request(
+          'POST',
+          `/v1/organizations/${organizationOf(cell)}/members`,
+          stack.adminKey,
+          { email: `spare-${randomBytes(4).toString('hex')}@members.test`, name: 'Membre' },
+        );
+        if (res.status !== 201) throw new Error(`adding a spare member failed: ${res.text}`);
+        return [cellId(cell), res.body.id as string] as const;
+      }),
+    ),
   ]);
   const links = linkPairs.flat();
-  fx = { journey, foreign, fresh, link: links.pop() as string, links, spareKeys: new Map(keys) };
+  fx = {
+    journey,
+    foreign,
+    fresh,
+    link: links.pop() as string,
+    links,
+    spareKeys: new Map(keys),
+    spareMembers: new Map(members),
+  };
 }, 90_000);
 
 afterAll(async () => {
@@ -212,6 +250,12 @@ test.each(AUTHORIZATION_MATRIX.map((cell) => [title(cell), cell] as const))('%s'
     // Only an allowed revocation revokes.
     const key = await stack.db.apiKey.findUnique({ where: { id: spareKey } });
     expect(key?.revokedAt != null).toBe(cell.status === 204);
+  }
+  const spareMember = fx.spareMembers.get(cellId(cell));
+  if (spareMember) {
+    // Only an allowed removal removes.
+    const member = await stack.db.member.findUnique({ where: { id: spareMember } });
+    expect(member?.removedAt != null).toBe(cell.status === 204);
   }
   if (isAction(cell) && cell.status === 200) {
     const to = TRANSITIONS[actionOf(cell)].to;

@@ -3,7 +3,7 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createMailer } from '../activities/mailer';
+import { createMailer } from '../mail/mailer';
 import { startStack, today, type TestStack } from './support/stack';
 
 let stack: TestStack;

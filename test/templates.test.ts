@@ -1,11 +1,11 @@
 import { FOLLOW_UP_OUTCOMES, REFUSAL_REASONS } from '../domain/codes';
 import type { EventDetails } from '../domain/journey-state';
 import { TEMPLATES, type TemplateName } from '../domain/notifications';
-import type { TemplateContext } from '../activities/templates/context';
-import { renderFollowUpForm, renderFollowUpPage } from '../api/pages/follow-up-form';
-import { renderEmail } from '../activities/templates/render';
+import type { TemplateContext } from '../mail/templates/context';
+import { renderFollowUpForm, renderFollowUpPage } from '../web/follow-up-pages';
+import { renderEmail } from '../mail/templates/render';
 
-const JOURNEY_URL = 'https://parcours.example.fr/v1/journeys/j-123';
+const JOURNEY_URL = 'https://parcours.example.fr/parcours/j-123';
 const SURVEY_LINK = 'https://parcours.example.fr/v1/follow-ups/tok_abc123';
 
 /** The details each event really produces (see applyAction and the timers). */
@@ -268,17 +268,19 @@ describe('follow-up form', () => {
     expect(html).toContain(
       '<form method="post" action="/v1/follow-ups/tok_abc123" enctype="application/x-www-form-urlencoded">',
     );
-    expect(html).toMatch(/<input type="text" id="employer" name="employer"/);
-    expect(html).toMatch(/<input type="text" id="jobTitle" name="jobTitle"/);
-    expect(html).toMatch(/<input type="date" id="contractStart" name="contractStart"/);
+    expect(html).toMatch(/<input [^>]*type="text" id="employer" name="employer"/);
+    expect(html).toMatch(/<input [^>]*type="text" id="jobTitle" name="jobTitle"/);
+    expect(html).toMatch(/<input [^>]*type="date" id="contractStart" name="contractStart"/);
     expect(html).not.toMatch(/name="(employer|jobTitle|contractStart)"[^>]*required/);
   });
 
-  it('is a self-contained page for phones, with no script and nothing loaded from elsewhere', () => {
+  it('has the web app’s DSFR look from the app’s own stylesheet, with no script and nothing from elsewhere', () => {
     const html = renderFollowUpForm(input);
-    expect(html).toMatch(/^<!DOCTYPE html>\s*<html lang="fr">/);
+    expect(html).toMatch(/^<!DOCTYPE html>\s*<html lang="fr"/);
     expect(html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
-    expect(html).not.toMatch(/<script|<link|src=|https?:\/\//);
+    expect(html).toContain('<link rel="stylesheet" href="/dsfr/dsfr.min.css">');
+    expect(html).toContain('class="fr-header"');
+    expect(html).not.toMatch(/<script|src=|https?:\/\//);
   });
 
   it('escapes the learner’s name, the fabrique and the error it shows', () => {
@@ -290,7 +292,7 @@ describe('follow-up form', () => {
     });
     expect(html).not.toContain('<script>');
     expect(html).toContain('A &amp; B');
-    expect(html).toContain('<p class="notice error" role="alert">Choisissez une réponse &lt;b&gt;</p>');
+    expect(html).toContain('role="alert"><p>Choisissez une réponse &lt;b&gt;</p>');
   });
 
   it('never says “null” to an erased learner and shows no error unless given', () => {

@@ -1,7 +1,7 @@
 // The worker process: `npm run worker`. Runs until SIGINT/SIGTERM, then lets
 // running activities finish before it exits.
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { createMailer } from '../activities/mailer';
+import { createMailer } from '../mail/mailer';
 import { bundlePathFromEnv, loadConfig } from '../config/env';
 import { connectWorker } from '../temporal/connections';
 import { createDb } from '../prisma/client';

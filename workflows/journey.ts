@@ -51,12 +51,14 @@ interface PendingEmail extends NotificationRequest {
 class LearnerJourney {
   private readonly state: JourneyState;
   private readonly policy: TimingPolicy;
+  private readonly referredBy: JourneyInput['referredBy'];
   /** Emails decided but not yet sent; sent by the main loop, not by Update handlers. */
   private outbox: PendingEmail[] = [];
 
   constructor(input: JourneyInput) {
     this.state = initialState(input);
     this.policy = input.policy;
+    this.referredBy = input.referredBy;
   }
 
   setup(): void {
@@ -69,7 +71,7 @@ class LearnerJourney {
   }
 
   async run(): Promise<JourneyOutcome> {
-    await this.record('refer', null, { type: 'agency', orgId: this.state.agencyId }, {});
+    await this.record('refer', null, { type: 'agency', orgId: this.state.agencyId, ...this.referredBy }, {});
     for (;;) {
       await this.sendPendingEmails();
       // Checked after sending: an action may have ended the journey meanwhile.

@@ -5,7 +5,8 @@ import express, { Router, type Request, type Response } from 'express';
 import type { Db } from '../../prisma/client';
 import { hashToken } from '../../store/follow-up-tokens';
 import helmet from 'helmet';
-import { FOLLOW_UP_PAGE_CSP, renderFollowUpForm, renderFollowUpPage } from '../pages/follow-up-form';
+import { LEARNER_PAGE_CSP } from '../../web/csp';
+import { renderFollowUpForm, renderFollowUpPage } from '../../web/follow-up-pages';
 import type { Milestone } from '../../domain/policy';
 import { runAction, type JourneyDeps } from '../journey-actions';
 import { Problem, fieldErrors, notFound, sendProblem } from '../problem';
@@ -63,7 +64,7 @@ function gone(req: Request, res: Response, html: boolean): void {
 export function followUpRoutes(deps: JourneyDeps): Router {
   const router = Router();
   const { db } = deps;
-  router.use(helmet.contentSecurityPolicy({ useDefaults: false, directives: FOLLOW_UP_PAGE_CSP }));
+  router.use(helmet.contentSecurityPolicy({ useDefaults: false, directives: LEARNER_PAGE_CSP }));
   router.use(express.urlencoded({ extended: false, limit: '16kb' }));
 
   router.get('/:token', async (req, res) => {

@@ -31,3 +31,26 @@ export function ensureDependencies(log = console.log) {
     });
   }
 }
+
+/**
+ * Chromium for the web app's tests (Debian's `chromium`, driven by
+ * playwright-core). Installed with apt-get when missing and running as root;
+ * otherwise stops with what to install.
+ */
+export function ensureChromium(log = console.log) {
+  const chromium = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+  if (existsSync(chromium)) return;
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) {
+    throw new Error(
+      `Chromium is missing (${chromium}); the web app's tests drive it. Install it with ` +
+        '`sudo apt-get update && sudo apt-get install -y chromium` (Debian), or set CHROMIUM_PATH to a Chromium binary.',
+    );
+  }
+  log(
+    'Installing Chromium for the web tests (apt-get update && apt-get install -y chromium), a few minutes…',
+  );
+  run('apt-get', ['update'], { DEBIAN_FRONTEND: 'noninteractive' });
+  run('apt-get', ['install', '-y', 'chromium'], { DEBIAN_FRONTEND: 'noninteractive' });
+  if (!existsSync(chromium)) throw new Error(`apt-get installed chromium, but ${chromium} is still missing.`);
+  log('Chromium installed.');
+}

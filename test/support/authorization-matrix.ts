@@ -141,6 +141,17 @@ const ROUTES: readonly RouteRows[] = [
     scope: 'owned',
     expect: managersOnly(204),
   },
+  // Judgement call: over the API, members are added by the GEN team (to
+  // onboard an organisation); an organisation's own people add theirs in the
+  // web app, signed in, never with a key.
+  { method: 'POST', path: '/v1/organizations/{id}/members', scope: 'owned', expect: managersOnly(201) },
+  { method: 'GET', path: '/v1/organizations/{id}/members', scope: 'owned', expect: managersOnly(200) },
+  {
+    method: 'DELETE',
+    path: '/v1/organizations/{id}/members/{memberId}',
+    scope: 'owned',
+    expect: managersOnly(204),
+  },
   {
     // Judgement call: referring is an agency's act; a manager, even with the
     // admin key, does not refer learners.

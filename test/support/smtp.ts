@@ -80,6 +80,17 @@ export class Inbox {
     return this.messages.filter((m) => m.journeyId === journeyId && (!template || m.template === template));
   }
 
+  /** Waits for an email of this template to this address, among those received after the first `after`. */
+  async waitForTemplate(template: string, to: string, after = 0, timeoutMs = 10_000): Promise<ReceivedEmail> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.messages.slice(after).find((m) => m.template === template && m.to.includes(to));
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`no ${template} email within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
   /** Waits until an email of this journey and template arrived, and returns it. */
   async waitFor(journeyId: string, template: string, timeoutMs = 20_000): Promise<ReceivedEmail> {
     const deadline = Date.now() + timeoutMs;

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
-import { createMailer } from '../../activities/mailer';
+import { createMailer, type Mailer } from '../../mail/mailer';
 import { mailCopiesFor } from '../../store/mail-copies';
 import { closeApp, createApp } from '../../api/app';
 import type { Limits } from '../../api/limits';
@@ -57,6 +57,7 @@ export class TestStack {
   private server!: Server;
   private app!: ReturnType<typeof createApp>;
   private nativeConnection!: NativeConnection;
+  private apiMailer?: Mailer;
   private worker?: Worker;
   private running?: Promise<void>;
 
@@ -112,6 +113,10 @@ export class TestStack {
       limits: this.options.limits,
       trustProxy: this.options.trustProxy,
       mailCopies: this.options.mailDir ? mailCopiesFor({ mailDir: this.options.mailDir }) : undefined,
+      mailer: (this.apiMailer = this.options.mailDir
+        ? createMailer({ mailDir: this.options.mailDir })
+        : createMailer({ smtpUrl: this.inbox.url, mailDir: '' })),
+      mailFrom: 'Parcours <no-reply@parcours.test>',
       // No `log`: the API logs as under `npm start`, so that npm test's scan of the output sees it.
     }));
     this.server = await new Promise<Server>((resolve) => {
@@ -162,6 +167,7 @@ export class TestStack {
     await this.stopWorker();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
     await closeApp(this.app);
+    this.apiMailer?.close();
     await this.client.connection.close();
     await this.nativeConnection.close();
     await this.inbox.stop();

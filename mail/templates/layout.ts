@@ -120,13 +120,17 @@ export interface EmailContent {
 
 /** Greets the reader, lays out the blocks, and signs; adds the journey link for professionals. */
 export function compose(audience: Recipient, ctx: TemplateContext, content: EmailContent): RenderedEmail {
+  const blocks: MaybeBlock[] = [...content.blocks];
+  if (audience !== 'learner') blocks.push({ kind: 'link', label: 'Voir le parcours', href: ctx.journeyUrl });
+  return composeWith(greeting(audience, ctx), { subject: content.subject, blocks });
+}
+
+/** The same look for an email about no journey (an account, a sign-in link): a greeting, blocks, the signature. */
+export function composeWith(hello: string, content: EmailContent): RenderedEmail {
   const subject = content.subject.replace(/\s+/g, ' ').trim();
   const blocks = content.blocks.filter(
     (b): b is Block => !!b && (b.kind !== 'facts' || filled(b.rows).length > 0),
   );
-  if (audience !== 'learner') blocks.push({ kind: 'link', label: 'Voir le parcours', href: ctx.journeyUrl });
-  const hello = greeting(audience, ctx);
-
   const text = [hello, ...blocks.map(blockText), SIGNATURE].join('\n\n') + '\n';
   const html = htmlDocument(
     subject,

@@ -1,0 +1,41 @@
+// Steps of the web app's tests: members added through the API, and sign-in
+// through the link of the email the real SMTP server received.
+import type { Page } from 'playwright-core';
+import { randomBytes } from 'node:crypto';
+import type { Org, TestStack } from './stack';
+
+export interface TestMember {
+  id: string;
+  email: string;
+  name: string;
+}
+
+export async function addMember(stack: TestStack, org: Org, name: string): Promise<TestMember> {
+  const email = `member-${randomBytes(4).toString('hex')}@members.test`;
+  const res = await stack.request('POST', `/v1/organizations/${org.id}/members`, stack.adminKey, {
+    email,
+    name,
+  });
+  if (res.status !== 201) throw new Error(`adding a member failed: ${res.status} ${res.text}`);
+  return { id: res.body.id, email, name };
+}
+
+/** Asks for a link on /connexion and returns the link of the email, on the test server. */
+export async function signInLink(stack: TestStack, page: Page, email: string): Promise<string> {
+  const before = stack.inbox.messages.length;
+  await page.goto('/connexion');
+  await page.getByLabel('Adresse électronique').fill(email);
+  await page.getByRole('button', { name: 'Recevoir un lien de connexion' }).click();
+  await page.getByText('un lien de connexion vient de lui être envoyé').waitFor();
+  const mail = await stack.inbox.waitForTemplate('sign-in-link', email, before);
+  const m = /http:\/\/parcours\.test(\/connexion\/[A-Za-z0-9_-]+)/.exec(mail.text);
+  if (!m?.[1]) throw new Error('no sign-in link in the email');
+  return `${stack.baseUrl}${m[1]}`;
+}
+
+/** Signs in as the member and lands on /parcours. */
+export async function signIn(stack: TestStack, page: Page, email: string): Promise<void> {
+  await page.goto(await signInLink(stack, page, email));
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.waitForURL('**/parcours');
+}

@@ -1,0 +1,56 @@
+// The web app for people, served by the API process: sign-in by emailed link,
+// the journeys, their actions, referrals. Each group of pages gets the same
+// stack: cookies, form bodies, the signed-in member, CSRF on every POST,
+// and errors shown as pages.
+import path from 'node:path';
+import cookieParser from 'cookie-parser';
+import express, { Router, type RequestHandler } from 'express';
+import helmet from 'helmet';
+import { PAGE_CSP } from './csp';
+import type { AccountMail } from '../api/account-mail';
+import type { JourneyDeps } from '../api/journey-actions';
+import { createCsrf } from './csrf';
+import { loadMember, requireMember } from './member-session';
+import { pageErrors } from './page-errors';
+import { actionRoutes } from './routes/actions';
+import { home } from './routes/home';
+import { journeyPageRoutes } from './routes/journeys';
+import { referralRoutes } from './routes/referral';
+import { signInRoutes, signOut, type SignInLimits } from './routes/sign-in';
+
+export interface WebDeps extends JourneyDeps {
+  mail: AccountMail;
+  publicBaseUrl: string;
+  /** Signs CSRF tokens; the same in every API process (CSRF_SECRET). */
+  csrfSecret?: string;
+  signInLimits: SignInLimits;
+  log: (message: string) => void;
+}
+
+const DSFR_DIST = path.dirname(require.resolve('@gouvfr/dsfr/dist/dsfr.min.css'));
+
+export function webRoutes(deps: WebDeps): Router {
+  const router = Router();
+  const secure = deps.publicBaseUrl.startsWith('https:');
+  const csrf = createCsrf({ secret: deps.csrfSecret, secure });
+  const page: RequestHandler[] = [
+    helmet.contentSecurityPolicy({ useDefaults: false, directives: PAGE_CSP }),
+    cookieParser(),
+    express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 100 }),
+    loadMember(deps.db),
+    csrf.protect,
+    (req, res, next) => {
+      res.locals.csrfToken = csrf.token(req, res);
+      next();
+    },
+  ];
+  const errors = pageErrors(deps.log);
+
+  router.use('/dsfr', express.static(DSFR_DIST, { index: false, maxAge: '1d', fallthrough: false }));
+  router.use('/connexion', ...page, signInRoutes(deps, secure), errors);
+  router.post('/deconnexion', ...page, signOut(deps.db, secure), errors);
+  router.use('/parcours', ...page, requireMember, journeyPageRoutes(deps), actionRoutes(deps), errors);
+  router.use('/orienter', ...page, requireMember, referralRoutes(deps), errors);
+  router.get('/', ...page, home, errors);
+  return router;
+}
