@@ -118,7 +118,8 @@ function keyBytes(key: string): number {
 /** The bootstrap key has manager rights and creates organisations: it must not be guessable. */
 function adminApiKey(value: string | undefined): string | undefined {
   if (!value) return undefined;
-  if (keyBytes(value) < 32 || new Set(value).size < 16) {
+  // Eight distinct characters at least: a key of one repeated character is long, not random.
+  if (keyBytes(value) < 32 || new Set(value).size < 8) {
     throw new Error(
       'ADMIN_API_KEY must hold at least 32 random bytes, written in hex or base64 ' +
         "(for example: node -e \"console.log(require('crypto').randomBytes(32).toString('base64url'))\").",
