@@ -26,7 +26,15 @@ export async function signInLink(stack: TestStack, page: Page, email: string): P
   await page.goto('/connexion');
   await page.getByLabel('Adresse électronique').fill(email);
   await page.getByRole('button', { name: 'Recevoir un lien de connexion' }).click();
-  await page.getByText('un lien de connexion vient de lui être envoyé').waitFor();
+  await page
+    .getByText('un lien de connexion vient de lui être envoyé')
+    .waitFor()
+    .catch(async (err: unknown) => {
+      // Say which page came instead (its title only: no one's personal data).
+      throw new Error(`no sign-in confirmation; the page was "${await page.title()}" at ${page.url()}`, {
+        cause: err,
+      });
+    });
   const mail = await stack.inbox.waitForTemplate('sign-in-link', email, before);
   const m = /http:\/\/parcours\.test(\/connexion\/[A-Za-z0-9_-]+)/.exec(mail.text);
   if (!m?.[1]) throw new Error('no sign-in link in the email');
