@@ -179,7 +179,7 @@ export async function startMissingWorkflows(deps: JourneyDeps, olderThanMs = 60_
   return started;
 }
 
-function workflowInput(
+export function workflowInput(
   j: {
     id: string;
     learnerId: string;

@@ -25,7 +25,7 @@ import {
 import { notificationsFor, type EventName, type NotificationRequest } from '../domain/notifications';
 import { DEFAULT_POLICY, type TimingPolicy } from '../domain/policy';
 import { ACTIONS, isTerminal, type ActionName, type Actor, type Status } from '../domain/transitions';
-import type { JourneyActivities } from './activity-types';
+import type { JourneyActivities, RecordEventInput } from './activity-types';
 import { actionUpdates, stateQuery } from './messages';
 
 const { recordEvent, erasePersonalData } = proxyActivities<JourneyActivities>({
@@ -53,6 +53,8 @@ class LearnerJourney {
   private readonly policy: TimingPolicy;
   /** Emails decided but not yet sent; sent by the main loop, not by Update handlers. */
   private outbox: PendingEmail[] = [];
+  /** The referral, numbered before any Update handler can run; written by run(). */
+  private referral?: RecordEventInput;
 
   constructor(input: JourneyInput) {
     this.state = initialState(input);
@@ -60,6 +62,10 @@ class LearnerJourney {
   }
 
   setup(): void {
+    // An Update delivered with the workflow's start runs, up to its first
+    // await, as soon as its handler is registered: the referral takes its
+    // sequence number and status first, so the timeline reads as it happened.
+    if (patched('refer-before-handlers')) this.referral = this.stampReferral();
     for (const action of ACTIONS) {
       setHandler(actionUpdates[action], (request: ActionRequest) => this.act(action, request), {
         validator: (request: ActionRequest) => this.validate(action, request),
@@ -69,7 +75,8 @@ class LearnerJourney {
   }
 
   async run(): Promise<JourneyOutcome> {
-    await this.record('refer', null, { type: 'agency', orgId: this.state.agencyId }, {});
+    // Journeys started before the patch number their referral here.
+    await this.write(this.referral ?? this.stampReferral());
     for (;;) {
       await this.sendPendingEmails();
       // Checked after sending: an action may have ended the journey meanwhile.
@@ -147,6 +154,10 @@ class LearnerJourney {
     await this.record(timer.kind, from, { type: 'system' }, details);
   }
 
+  private stampReferral(): RecordEventInput {
+    return this.stamp('refer', null, { type: 'agency', orgId: this.state.agencyId }, {});
+  }
+
   /** Writes one event to the read model, then queues its emails. */
   private async record(
     event: EventName,
@@ -155,10 +166,20 @@ class LearnerJourney {
     details: EventDetails,
     textId?: string,
   ): Promise<void> {
-    const seq = ++this.state.seq;
-    await recordEvent({
+    await this.write(this.stamp(event, from, actor, details, textId));
+  }
+
+  /** Numbers an event and takes the journey as it now stands; nothing awaited. */
+  private stamp(
+    event: EventName,
+    from: Status | null,
+    actor: Actor,
+    details: EventDetails,
+    textId?: string,
+  ): RecordEventInput {
+    return {
       journeyId: this.state.journeyId,
-      seq,
+      seq: ++this.state.seq,
       at: new Date().toISOString(),
       event,
       fromStatus: from,
@@ -167,9 +188,13 @@ class LearnerJourney {
       details,
       textId,
       journey: this.view(),
-    });
-    for (const email of notificationsFor(event, details, actor)) {
-      this.outbox.push({ ...email, seq, event, details });
+    };
+  }
+
+  private async write(e: RecordEventInput): Promise<void> {
+    await recordEvent(e);
+    for (const email of notificationsFor(e.event, e.details, e.actor)) {
+      this.outbox.push({ ...email, seq: e.seq, event: e.event, details: e.details });
     }
   }
 
