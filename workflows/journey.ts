@@ -28,12 +28,21 @@ import { ACTIONS, isTerminal, type ActionName, type Actor, type Status } from '.
 import type { JourneyActivities, RecordEventInput } from './activity-types';
 import { actionUpdates, stateQuery } from './messages';
 
-const { recordEvent, erasePersonalData } = proxyActivities<JourneyActivities>({
+// The journal is one short transaction: an attempt lost with its worker is
+// retried after a few seconds, so the read model catches up quickly.
+const { recordEvent } = proxyActivities<JourneyActivities>({
+  startToCloseTimeout: '5 seconds',
+  retry: { initialInterval: '500 milliseconds', maximumInterval: '1 minute' },
+});
+const { erasePersonalData } = proxyActivities<JourneyActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
+// A send heartbeats while it works: a dead worker's attempt is retried after
+// the heartbeat timeout, while a slow but live SMTP server has the minute.
 const { sendNotification } = proxyActivities<JourneyActivities>({
   startToCloseTimeout: '1 minute',
+  heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '2 seconds', maximumInterval: '10 minutes' },
 });
 

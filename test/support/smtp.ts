@@ -23,11 +23,13 @@ export class Inbox {
   readonly messages: ReceivedEmail[] = [];
   private server!: SMTPServer;
   private rejections = 0;
+  private rejectionCode = 451;
   url = '';
 
-  /** The next `count` messages are refused with a temporary SMTP error (451). */
-  rejectNext(count: number): void {
+  /** The next `count` messages are refused: for now (451) or, with 550, for good. */
+  rejectNext(count: number, responseCode = 451): void {
     this.rejections = count;
+    this.rejectionCode = responseCode;
   }
 
   async start(): Promise<void> {
@@ -42,7 +44,7 @@ export class Inbox {
           this.rejections--;
           stream.resume();
           stream.on('end', () =>
-            callback(Object.assign(new Error('try again later'), { responseCode: 451 })),
+            callback(Object.assign(new Error('refused'), { responseCode: this.rejectionCode })),
           );
           return;
         }
