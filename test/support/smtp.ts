@@ -19,9 +19,18 @@ function addresses(field: AddressObject | AddressObject[] | undefined): string[]
   return list.flatMap((a) => a.value.map((v) => (v.address ?? '').toLowerCase()));
 }
 
+/** A message received whose answer the server holds back: its sender waits in the hand-off. */
+export interface HeldEmail {
+  /** The name the sender gave in EHLO (nodemailer's `name` option). */
+  sender: string;
+  /** Answers 250: the hand-off completes, if the sender is still there. */
+  release: () => void;
+}
+
 export class Inbox {
   readonly messages: ReceivedEmail[] = [];
   private server!: SMTPServer;
+  private holds: { template: string; held: (h: HeldEmail) => void }[] = [];
   private rejections = 0;
   private rejectionCode = 451;
   url = '';
@@ -32,6 +41,14 @@ export class Inbox {
     this.rejectionCode = responseCode;
   }
 
+  /**
+   * The next message of `template` is received (and counted) but its answer
+   * is held back until released: the sender is caught mid-hand-off.
+   */
+  hold(template: string): Promise<HeldEmail> {
+    return new Promise((held) => this.holds.push({ template, held }));
+  }
+
   async start(): Promise<void> {
     this.server = new SMTPServer({
       authOptional: true,
@@ -39,7 +56,7 @@ export class Inbox {
       logger: false,
       // No DNS here: a reverse lookup of 127.0.0.1 would stall every connection.
       disableReverseLookup: true,
-      onData: (stream, _session, callback) => {
+      onData: (stream, session, callback) => {
         if (this.rejections > 0) {
           this.rejections--;
           stream.resume();
@@ -60,7 +77,11 @@ export class Inbox {
               journeyId: String(mail.headers.get('x-parcours-journey') ?? ''),
               messageId: mail.messageId ?? '',
             });
-            callback();
+            const template = String(mail.headers.get('x-parcours-template') ?? '');
+            const hold = this.holds.find((h) => h.template === template);
+            if (!hold) return callback();
+            this.holds = this.holds.filter((h) => h !== hold);
+            hold.held({ sender: session.hostNameAppearsAs, release: () => callback() });
           })
           .catch((err: Error) => callback(err));
       },

@@ -39,6 +39,8 @@ export interface StackOptions {
   limits?: Partial<Limits>;
   /** Mail goes to this folder of .eml files, as `npm start` does without SMTP_URL, instead of the inbox. */
   mailDir?: string;
+  /** False: no worker in the test process (the test runs worker processes of its own). */
+  worker?: boolean;
 }
 
 export class TestStack {
@@ -72,7 +74,7 @@ export class TestStack {
       dataConverter: dataConverterFor(this.encryption),
     });
     this.nativeConnection = await NativeConnection.connect({ address });
-    await this.startWorker();
+    if (this.options.worker !== false) await this.startWorker();
     await this.startApi();
     const tag = randomBytes(3).toString('hex');
     const make = async (type: string, name: string): Promise<Org> => {
