@@ -32,6 +32,8 @@ export interface AppDeps {
   encryption?: EncryptionKeys;
   /** Learners started the network aims for (STATS_TARGET); 10,000 by default. */
   startedTarget?: number;
+  /** How long an action waits for its outcome before answering 503 (20 s by default). */
+  actionTimeoutMs?: number;
   /** The worker's .eml folder, when mail does not go out over SMTP: erasure deletes the learner's copies. */
   mailCopies?: MailCopies;
   log?: (message: string) => void;
@@ -60,6 +62,7 @@ export function createApp(deps: AppDeps): Express {
     temporal: deps.temporal,
     taskQueue: deps.taskQueue,
     policy: deps.policy,
+    actionTimeoutMs: deps.actionTimeoutMs,
   };
   const openapi = buildOpenApiDocument(deps.publicBaseUrl);
 

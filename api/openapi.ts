@@ -8,6 +8,7 @@ import {
   CreateJourney,
   CreateOrganization,
   FollowUpAnswer,
+  IdempotencyKey,
   Journey,
   ListJourneysQuery,
   LearnerView,
@@ -58,12 +59,22 @@ function problems(...statuses: number[]) {
     409: 'Not allowed from the current status',
     413: 'Body too large',
     422: 'Invalid input, with the failing fields',
-    503: 'A dependency is down',
+    503: 'A dependency is down, or an action’s outcome is not known yet: try again after Retry-After seconds (an action with the same Idempotency-Key)',
+  };
+  const retryAfter = {
+    'Retry-After': {
+      description: 'Seconds to wait before trying again',
+      schema: { type: 'integer' as const, minimum: 1 },
+    },
   };
   return Object.fromEntries(
     statuses.map((s) => [
       s,
-      { description: texts[s] ?? 'Error', content: { 'application/problem+json': { schema: ProblemBody } } },
+      {
+        description: texts[s] ?? 'Error',
+        ...(s === 503 ? { headers: retryAfter } : {}),
+        content: { 'application/problem+json': { schema: ProblemBody } },
+      },
     ]),
   );
 }
@@ -144,7 +155,7 @@ export function buildOpenApiDocument(serverUrl: string) {
     summary: 'Refer a learner (agency): starts a journey',
     security,
     request: {
-      headers: z.object({ 'Idempotency-Key': z.string().max(200).optional() }),
+      headers: z.object({ 'Idempotency-Key': IdempotencyKey.optional() }),
       body: json(CreateJourney),
     },
     responses: {
@@ -181,9 +192,20 @@ export function buildOpenApiDocument(serverUrl: string) {
       path: `/v1/journeys/{id}/actions/${action}`,
       summary: `${action} (${TRANSITIONS[action].who.join(', ')}; from ${TRANSITIONS[action].from.join(', ')})`,
       security,
-      request: { params: z.object({ id }), body: json(ACTION_BODIES[action]) },
+      description:
+        'With an Idempotency-Key, a retry of the same request by the same organisation (after a timeout, ' +
+        'a crash, a 503, a lost response) returns the first outcome instead of a 409, and the action ' +
+        'happens once; the same key with another action or body is refused with 422.',
+      request: {
+        params: z.object({ id }),
+        headers: z.object({ 'Idempotency-Key': IdempotencyKey.optional() }),
+        body: json(ACTION_BODIES[action]),
+      },
       responses: {
-        200: { description: 'The journey as it is now', ...json(Journey) },
+        200: {
+          description: 'The journey as it is now (for a retry with the same key, after the first outcome)',
+          ...json(Journey),
+        },
         ...problems(400, 401, 403, 404, 409, 422, 503),
       },
     });

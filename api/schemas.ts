@@ -17,6 +17,19 @@ import { ACTIONS, STATUSES, type ActionName } from '../domain/transitions';
 
 extendZodWithOpenApi(z);
 
+/** The Idempotency-Key header: 1 to 200 printable ASCII characters, chosen by the caller. */
+export const IdempotencyKey = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[\x21-\x7e]+$/, 'printable ASCII')
+  .openapi({
+    description:
+      'Any 1 to 200 printable characters chosen by the caller, e.g. a UUID; it names the request ' +
+      'for this caller (and, for an action, this journey).',
+    example: 'c0a8012e-7f3b-4c5e-9d2a-1b6f0e4d3a21',
+  });
+
 const enumOf = <C extends string>(list: { codes: readonly C[] }) => z.enum(list.codes as [C, ...C[]]);
 // PostgreSQL stores neither NUL nor unpaired surrogates (in text or jsonb):
 // such free text is refused here rather than failing at the database.

@@ -5,19 +5,15 @@ import type { Prisma } from '../../prisma/client';
 import { atMidnight, DATE_RANGE, endOfDay } from '../../domain/dates';
 import { checkTransition, type Actor, type Status } from '../../domain/transitions';
 import { caller, requireRole } from '../auth';
+import { idempotencyKeyOf } from '../idempotency';
 import { runAction, type JourneyDeps } from '../journey-actions';
 import { referLearner } from '../referrals';
 import { knownFabrique } from '../organizations';
 import { findVisibleJourney, journeyInclude, loadJourneyJson, scopeOf, toJourneyJson } from '../journey-view';
-import { badRequest, forbidden, notFound, parseInput, unprocessable } from '../problem';
+import { forbidden, notFound, parseInput, unprocessable } from '../problem';
 import { ACTION_BODIES, ActionNameParam, CreateJourney, ListJourneysQuery } from '../schemas';
 
 const IdParam = z.uuid();
-const IdempotencyKey = z
-  .string()
-  .min(1)
-  .max(200)
-  .regex(/^[\x21-\x7e]+$/, 'printable ASCII');
 
 function journeyId(raw: string): string {
   const parsed = IdParam.safeParse(raw);
@@ -52,11 +48,8 @@ export function journeyRoutes(deps: JourneyDeps): Router {
   router.post('/', requireRole('agency'), async (req, res) => {
     const c = caller(req);
     const body = parseInput(CreateJourney, req.body, 'body');
-    const rawKey = req.header('Idempotency-Key');
-    const key = rawKey === undefined ? undefined : IdempotencyKey.safeParse(rawKey);
-    if (key && !key.success)
-      throw badRequest('The Idempotency-Key header must be 1 to 200 printable characters.');
-    const { journeyId: id, replayed } = await referLearner(deps, c.orgId ?? '', body, key?.data);
+    const key = idempotencyKeyOf(req);
+    const { journeyId: id, replayed } = await referLearner(deps, c.orgId ?? '', body, key);
     res
       .status(replayed ? 200 : 201)
       .location(`/v1/journeys/${id}`)
@@ -112,8 +105,11 @@ export function journeyRoutes(deps: JourneyDeps): Router {
     if (refusal?.kind === 'role') throw forbidden(refusal.message);
     const body = parseInput(ACTION_BODIES[action.data], req.body ?? {}, 'body') as Record<string, unknown>;
     if (action.data === 'transfer') await knownFabrique(db, String(body.toFabriqueId), 'toFabriqueId');
+    const key = idempotencyKeyOf(req);
     const actor: Actor = { type: c.type, orgId: c.orgId ?? undefined };
-    await runAction(deps, journey.id, action.data, actor, body);
+    // The admin key has no organisation: its keys live apart from every organisation's.
+    const idempotency = key ? { key, callerOrg: c.orgId ?? 'admin' } : undefined;
+    await runAction(deps, journey.id, action.data, actor, body, idempotency);
     res.json(await loadJourneyJson(db, c, id));
   });
 

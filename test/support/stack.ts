@@ -39,6 +39,8 @@ export interface StackOptions {
   limits?: Partial<Limits>;
   /** Mail goes to this folder of .eml files, as `npm start` does without SMTP_URL, instead of the inbox. */
   mailDir?: string;
+  /** How long an action waits for its outcome before the API answers 503. */
+  actionTimeoutMs?: number;
   /** False: no worker in the test process (the test runs worker processes of its own). */
   worker?: boolean;
 }
@@ -109,6 +111,7 @@ export class TestStack {
       adminApiKey: this.adminKey,
       encryption: this.encryption,
       limits: this.options.limits,
+      actionTimeoutMs: this.options.actionTimeoutMs,
       mailCopies: this.options.mailDir ? mailCopiesFor({ mailDir: this.options.mailDir }) : undefined,
       log: () => undefined,
     }));
