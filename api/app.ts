@@ -18,6 +18,7 @@ import { healthRoutes } from './routes/health';
 import { journeyRoutes } from './routes/journeys';
 import { statsRoutes } from './routes/stats';
 import { learnerRoutes } from './routes/learners';
+import { notificationRoutes } from './routes/notifications';
 import { apiKeyRoutes, organizationRoutes } from './routes/organizations';
 
 export interface AppDeps {
@@ -82,6 +83,7 @@ export function createApp(deps: AppDeps): Express {
   v1.use('/journeys', journeyRoutes(journeyDeps));
   v1.use('/stats', statsRoutes(deps.db, deps.startedTarget ?? 10_000));
   v1.use('/learners', learnerRoutes(deps.db, deps.mailCopies));
+  v1.use('/notifications', notificationRoutes(deps.db));
   app.use('/v1', v1);
   if (deps.encryption) {
     app.use(

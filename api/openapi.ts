@@ -11,6 +11,8 @@ import {
   IdempotencyKey,
   Journey,
   ListJourneysQuery,
+  NotificationsQuery,
+  NotificationToReview,
   LearnerView,
   Organization,
   ProblemBody,
@@ -270,6 +272,19 @@ export function buildOpenApiDocument(serverUrl: string) {
         description: 'Indicators; rates are shares from 0 to 1, null when there is nothing to divide by',
         ...json(z.looseObject({})),
       },
+      ...problems(401, 403, 422),
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/notifications',
+    summary:
+      'Emails that need a person (manager), newest first: resent after a crash, refused for good ' +
+      'by SMTP, skipped for an erased learner; no addresses, no content',
+    security,
+    request: { query: NotificationsQuery },
+    responses: {
+      200: { description: 'Emails to look at', ...json(z.object({ items: z.array(NotificationToReview) })) },
       ...problems(401, 403, 422),
     },
   });

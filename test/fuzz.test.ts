@@ -21,6 +21,7 @@ import {
   journeyAction,
   learners,
   listJourneys,
+  notifications,
   stats,
   organizations,
   publicAndUnknown,
@@ -186,11 +187,12 @@ describe('random requests', () => {
     }
   }
 
-  // Runs of BATCH requests at once; the runs add up to 10,400 requests.
+  // Runs of BATCH requests at once; the runs add up to 10,880 requests.
   const families = [
     ['referrals', createJourney, 150],
     ['journey lists', listJourneys, 150],
     ['indicators', stats, 60],
+    ['emails that need a person', notifications, 60],
     ['journey reads', readJourney, 75],
     ['journey actions', journeyAction, 300],
     ['actions the status refuses, with valid bodies', refusedByStatus, 40],
