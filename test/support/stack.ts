@@ -41,6 +41,8 @@ export interface StackOptions {
   mailDir?: string;
   /** How long an action waits for its outcome before the API answers 503. */
   actionTimeoutMs?: number;
+  /** A database of the test file's own (test/support/databases.ts) instead of the shared test database. */
+  databaseUrl?: string;
   /** False: no worker in the test process (the test runs worker processes of its own). */
   worker?: boolean;
 }
@@ -68,7 +70,7 @@ export class TestStack {
   async start(): Promise<this> {
     quietRuntime();
     await this.inbox.start();
-    this.db = createDb(process.env.DATABASE_URL as string);
+    this.db = createDb(this.options.databaseUrl ?? (process.env.DATABASE_URL as string));
     const address = process.env.TEMPORAL_ADDRESS as string;
     this.encryption = this.options.encryption;
     this.client = new Client({
