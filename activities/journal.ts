@@ -6,7 +6,7 @@ import { toDate } from '../domain/dates';
 import type { Db } from '../prisma/client';
 import { Prisma } from '../prisma/client';
 import type { RecordEventInput } from '../workflows/activity-types';
-import type { FollowUpState } from '../domain/journey-state';
+import type { FollowUpState, JourneyView } from '../domain/journey-state';
 import { MILESTONES } from '../domain/policy';
 
 /** Free-text fields that, typed with some actions, also fill read-model columns. */
@@ -19,6 +19,29 @@ export async function loadTexts(
   if (!textId) return {};
   const row = await db.actionText.findUnique({ where: { id: textId } });
   return (row?.fields as Record<string, string> | undefined) ?? {};
+}
+
+/** The journey row's columns that the workflow's view of the journey fixes (free text aside). */
+export function readModelColumns(j: JourneyView) {
+  return {
+    status: j.status,
+    fabriqueId: j.fabriqueId,
+    interviewAt: toDate(j.interviewAt),
+    decidedAt: toDate(j.decidedAt),
+    plannedStartDate: toDate(j.plannedStartDate),
+    durationMonths: j.durationMonths ?? null,
+    startDate: toDate(j.startDate),
+    plannedEndDate: toDate(j.plannedEndDate),
+    suspendedFrom: toDate(j.suspendedFrom),
+    exitKind: j.exit?.kind ?? null,
+    exitDate: toDate(j.exit?.date),
+    exitReason: j.exit?.reason ?? null,
+    certified: j.exit?.certified ?? null,
+    endReason: j.endReason ?? null,
+    closedAt: toDate(j.closedAt),
+    nextDeadline: toDate(j.nextDeadline?.at),
+    nextDeadlineKind: j.nextDeadline?.kind ?? null,
+  };
 }
 
 export function createJournal(db: Db) {
@@ -50,23 +73,7 @@ export function createJournal(db: Db) {
           where: { id: input.journeyId, version: { lt: input.seq } },
           data: {
             version: input.seq,
-            status: j.status,
-            fabriqueId: j.fabriqueId,
-            interviewAt: toDate(j.interviewAt),
-            decidedAt: toDate(j.decidedAt),
-            plannedStartDate: toDate(j.plannedStartDate),
-            durationMonths: j.durationMonths ?? null,
-            startDate: toDate(j.startDate),
-            plannedEndDate: toDate(j.plannedEndDate),
-            suspendedFrom: toDate(j.suspendedFrom),
-            exitKind: j.exit?.kind ?? null,
-            exitDate: toDate(j.exit?.date),
-            exitReason: j.exit?.reason ?? null,
-            certified: j.exit?.certified ?? null,
-            endReason: j.endReason ?? null,
-            closedAt: toDate(j.closedAt),
-            nextDeadline: toDate(j.nextDeadline?.at),
-            nextDeadlineKind: j.nextDeadline?.kind ?? null,
+            ...readModelColumns(j),
             ...textColumns,
           },
         });

@@ -1,13 +1,15 @@
-// Notifications: one email per event and recipient, sent at most once.
+// Notifications: one email per event and recipient, sent at least once,
+// always under the same Message-ID.
 //
 // The notification log row (store/notification-log.ts) is claimed before
 // sending and marked sent after. A retry finds `sent` and stops. A retry that
-// finds `sending` means an earlier attempt died between handing the message
-// to the transport and recording it: the message may be out, so it is not
-// sent again but marked `uncertain` for a person to check. Failures that
-// certainly kept the message from leaving (connection refused, SMTP
-// rejection) release the claim so that Temporal's retry sends it.
-import { ApplicationFailure } from '@temporalio/activity';
+// finds `sending` means an earlier attempt died holding the email, perhaps
+// after handing it to the transport: it sends it again with the same
+// Message-ID (mail clients show one message) and the log counts the resend.
+// Failures that certainly kept the message from leaving (connection refused,
+// a temporary SMTP refusal) release the claim so that Temporal's retry sends
+// it; a permanent SMTP refusal (5xx) is logged `refused` for a person to see.
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Db } from '../prisma/client';
 import { eventKeyFor, messageIdFor, notificationLog } from '../store/notification-log';
 import type { SendNotificationInput } from '../workflows/activity-types';
@@ -23,6 +25,12 @@ export interface NotifyDeps {
   log?: (message: string) => void;
   /** Test hook: runs after the transport accepted a message, before it is logged as sent. */
   afterHandOff?: (eventKey: string) => void | Promise<void>;
+}
+
+/** A permanent SMTP refusal: no retry would get the message through. */
+function refusedForGood(err: unknown): boolean {
+  const { responseCode } = err as { responseCode?: number };
+  return typeof responseCode === 'number' && responseCode >= 500;
 }
 
 /** Errors after which the message certainly did not leave. */
@@ -47,49 +55,65 @@ export function createNotifier(deps: NotifyDeps) {
   const { db } = deps;
   const log = notificationLog(db);
 
-  return {
-    async sendNotification(input: SendNotificationInput): Promise<void> {
-      const eventKey = eventKeyFor(input);
-      const existing = await log.statusOf(eventKey);
-      if (log.isSettled(existing)) return;
-      if (existing === 'sending') {
-        await log.markUncertain(eventKey);
-        deps.log?.(
-          `notification ${eventKey} (${input.template}) may have been sent before a crash; not resent`,
-        );
-        return;
-      }
-      const subject = await loadEmailSubject(db, input);
-      const to = await addressesOf(db, input.to, subject);
-      const cc = (await Promise.all((input.cc ?? []).map((r) => addressesOf(db, r, subject)))).flat();
-      if (to.length === 0) return log.markSkipped(input);
-      if (!(await log.claim(input, [...to, ...cc].join(', '), existing))) return;
+  async function send(input: SendNotificationInput): Promise<void> {
+    const eventKey = eventKeyFor(input);
+    const found = await log.entryOf(eventKey);
+    if (log.isSettled(found)) return;
+    const subject = await loadEmailSubject(db, input);
+    const to = await addressesOf(db, input.to, subject);
+    const cc = (await Promise.all((input.cc ?? []).map((r) => addressesOf(db, r, subject)))).flat();
+    if (to.length === 0) return log.markSkipped(input);
+    const claim = await log.claim(input, [...to, ...cc].join(', '), found);
+    if (!claim) return;
+    if (claim.resend) {
+      deps.log?.(`notification ${eventKey} (${input.template}) resent: an attempt died holding it`);
+    }
 
-      const followUp = await surveyLink(db, subject, input, deps.publicBaseUrl);
-      const context = await templateContext(db, subject, input, {
-        followUp,
-        publicBaseUrl: deps.publicBaseUrl,
+    const followUp = await surveyLink(db, subject, input, deps.publicBaseUrl);
+    const context = await templateContext(db, subject, input, {
+      followUp,
+      publicBaseUrl: deps.publicBaseUrl,
+    });
+    const rendered = renderEmail(input.template, context);
+    const messageId = messageIdFor(eventKey);
+    try {
+      await deps.mailer.send({
+        from: deps.mailFrom,
+        to,
+        cc: cc.length ? cc : undefined,
+        subject: rendered.subject,
+        text: rendered.text,
+        html: rendered.html,
+        messageId,
+        headers: { 'X-Parcours-Template': input.template, 'X-Parcours-Journey': input.journeyId },
       });
-      const rendered = renderEmail(input.template, context);
-      const messageId = messageIdFor(eventKey);
-      try {
-        await deps.mailer.send({
-          from: deps.mailFrom,
-          to,
-          cc: cc.length ? cc : undefined,
-          subject: rendered.subject,
-          text: rendered.text,
-          html: rendered.html,
-          messageId,
-          headers: { 'X-Parcours-Template': input.template, 'X-Parcours-Journey': input.journeyId },
-        });
-      } catch (err) {
-        const summary = transportFailure(err);
-        if (certainlyNotSent(err)) await log.release(eventKey, summary);
-        throw ApplicationFailure.retryable(summary, 'MailSendFailed');
-      }
-      await deps.afterHandOff?.(eventKey);
-      await log.markSent(eventKey, messageId);
-    },
+    } catch (err) {
+      const summary = transportFailure(err);
+      if (refusedForGood(err)) return log.markRefused(eventKey, summary);
+      if (certainlyNotSent(err)) await log.release(eventKey, claim, summary);
+      throw ApplicationFailure.retryable(summary, 'MailSendFailed');
+    }
+    await deps.afterHandOff?.(eventKey);
+    await log.markSent(eventKey, messageId);
+  }
+
+  return {
+    sendNotification: (input: SendNotificationInput) => whileBeating(() => send(input)),
   };
+}
+
+/**
+ * Heartbeats while the attempt works (a slow SMTP server included), so that
+ * Temporal tells a live attempt from one whose worker died by its heartbeat
+ * timeout, without waiting out the whole start-to-close timeout.
+ */
+async function whileBeating<T>(work: () => Promise<T>): Promise<T> {
+  const context = Context.current();
+  context.heartbeat();
+  const beat = setInterval(() => context.heartbeat(), 1000);
+  try {
+    return await work();
+  } finally {
+    clearInterval(beat);
+  }
 }

@@ -45,10 +45,15 @@ export async function actOnJourney(
   journeyId: string,
   action: ActionName,
   rawBody: unknown,
+  idempotencyKey?: string,
 ): Promise<void> {
   const journey = await findVisibleJourney(deps.db, caller, journeyId);
   assertMayTake(caller, action, journey.status as Status);
   const body = parseInput(ACTION_BODIES[action], rawBody ?? {}, 'body') as Record<string, unknown>;
   if (action === 'transfer') await knownFabrique(deps.db, String(body.toFabriqueId), 'toFabriqueId');
-  await runAction(deps, journey.id, action, actorOf(caller), body);
+  // The admin key has no organisation: its keys live apart from every organisation's.
+  const idempotency = idempotencyKey
+    ? { key: idempotencyKey, callerOrg: caller.orgId ?? 'admin' }
+    : undefined;
+  await runAction(deps, journey.id, action, actorOf(caller), body, idempotency);
 }

@@ -28,6 +28,7 @@ import { journeyRoutes } from './routes/journeys';
 import { statsRoutes } from './routes/stats';
 import { learnerRoutes } from './routes/learners';
 import { memberRoutes } from './routes/members';
+import { notificationRoutes } from './routes/notifications';
 import { apiKeyRoutes, organizationRoutes } from './routes/organizations';
 import { webRoutes } from '../web/server';
 
@@ -43,6 +44,8 @@ export interface AppDeps {
   encryption?: EncryptionKeys;
   /** Learners started the network aims for (STATS_TARGET); 10,000 by default. */
   startedTarget?: number;
+  /** How long an action waits for its outcome before answering 503 (20 s by default). */
+  actionTimeoutMs?: number;
   /** The worker's .eml folder, when mail does not go out over SMTP: erasure deletes the learner's copies. */
   mailCopies?: MailCopies;
   /** Sends the API's own emails: sign-in links, members added or removed. Without it they are not sent. */
@@ -117,6 +120,7 @@ export function createApp(deps: AppDeps): Express {
     taskQueue: deps.taskQueue,
     policy: deps.policy,
     limitActions: journeyActionLimit(limits),
+    actionTimeoutMs: deps.actionTimeoutMs,
   };
   const mail = {
     mailer: deps.mailer ?? NO_MAILER,
@@ -143,6 +147,7 @@ export function createApp(deps: AppDeps): Express {
   v1.use('/journeys', journeyRoutes(journeyDeps));
   v1.use('/stats', statsRoutes(deps.db, deps.startedTarget ?? 10_000));
   v1.use('/learners', learnerRoutes(deps.db, deps.mailCopies));
+  v1.use('/notifications', notificationRoutes(deps.db));
   app.use('/v1', v1);
   if (deps.encryption) {
     app.use(

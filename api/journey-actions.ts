@@ -1,13 +1,21 @@
 // Taking actions: Temporal does the deciding; this module turns HTTP input
-// into workflow Updates and workflow refusals into HTTP problems.
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+// into workflow Updates and workflow refusals into HTTP problems. An action
+// asked with an Idempotency-Key runs as an Update whose ID comes from the
+// key, so Temporal runs it once and gives every retry the first outcome.
+import {
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+  type Client,
+} from '@temporalio/client';
 import type { ActionRequest } from '../domain/actions';
 import { isFreeText, REFUSAL_TYPES } from '../domain/actions';
 import type { TimingPolicy } from '../domain/policy';
 import type { ActionName, Actor } from '../domain/transitions';
 import type { Db } from '../prisma/client';
 import { actionUpdates, workflowIdFor } from '../workflows/messages';
-import { conflict, engineUnavailable, forbidden, unprocessable, Problem } from './problem';
+import { actionUpdateId, requestHash } from './idempotency';
+import { conflict, engineUnavailable, forbidden, outcomeUnknown, unprocessable, Problem } from './problem';
 
 export interface JourneyDeps {
   db: Db;
@@ -16,7 +24,11 @@ export interface JourneyDeps {
   policy: TimingPolicy;
   /** Refuses (429) an action beyond what one journey may take in a while. */
   limitActions?: (journeyId: string) => Promise<void>;
+  /** How long an action waits for its outcome before answering 503 (default 20 s). */
+  actionTimeoutMs?: number;
 }
+
+const DEFAULT_ACTION_TIMEOUT_MS = 20_000;
 
 /** Splits an action body into the workflow payload (codes, dates) and free text. */
 export function splitBody(action: ActionName, body: Record<string, unknown>) {
@@ -30,28 +42,108 @@ export function splitBody(action: ActionName, body: Record<string, unknown>) {
   return { payload, texts };
 }
 
-/** Runs an action as a Temporal Update; refusals become 403/409/422 and leave nothing behind. */
+/** What one action asks, and the Update ID it runs under (Temporal picks one when there is no key). */
+interface PreparedAction {
+  request: ActionRequest;
+  updateId?: string;
+  /** Rows this request wrote, to remove if the action is refused. */
+  written: { textId?: string; updateId?: string };
+}
+
+/**
+ * Runs an action as a Temporal Update. Refusals become 403/409/422 and leave
+ * nothing behind; an outcome not known in time becomes a 503 with
+ * Retry-After, and a retry with the same Idempotency-Key learns it.
+ */
 export async function runAction(
   deps: JourneyDeps,
   journeyId: string,
   action: ActionName,
   actor: Actor,
   body: Record<string, unknown>,
+  idempotency?: { key: string; callerOrg: string },
 ): Promise<void> {
   await deps.limitActions?.(journeyId);
-  const { db } = deps;
+  const prepared = idempotency
+    ? await prepareKeyed(deps.db, journeyId, action, actor, body, idempotency)
+    : await prepare(deps.db, journeyId, action, actor, body);
+  const timeout = deps.actionTimeoutMs ?? DEFAULT_ACTION_TIMEOUT_MS;
+  try {
+    const handle = deps.temporal.workflow.getHandle(workflowIdFor(journeyId));
+    await deps.temporal.withDeadline(Date.now() + timeout, () =>
+      handle.executeUpdate(actionUpdates[action], { args: [prepared.request], updateId: prepared.updateId }),
+    );
+  } catch (err) {
+    const problem = toProblem(err, action);
+    // Refused: nothing happened, so nothing stays. Unknown: the Update may
+    // still run, and will read its text.
+    if (problem.status !== 503) await forget(deps.db, prepared.written);
+    throw problem;
+  }
+}
+
+async function prepare(
+  db: Db,
+  journeyId: string,
+  action: ActionName,
+  actor: Actor,
+  body: Record<string, unknown>,
+): Promise<PreparedAction> {
   const { payload, texts } = splitBody(action, body);
   const text = Object.keys(texts).length
     ? await db.actionText.create({ data: { journeyId, fields: texts } })
     : null;
   const request: ActionRequest = { actor, payload: payload as ActionRequest['payload'], textId: text?.id };
-  try {
-    const handle = deps.temporal.workflow.getHandle(workflowIdFor(journeyId));
-    await handle.executeUpdate(actionUpdates[action], { args: [request] });
-  } catch (err) {
-    if (text) await db.actionText.delete({ where: { id: text.id } }).catch(() => undefined);
-    throw toProblem(err, action);
+  return { request, written: { textId: text?.id } };
+}
+
+/**
+ * The first request under a key is recorded with its text; a retry reuses
+ * both, so that it is the very same Update. Another request under the same
+ * key is refused.
+ */
+async function prepareKeyed(
+  db: Db,
+  journeyId: string,
+  action: ActionName,
+  actor: Actor,
+  body: Record<string, unknown>,
+  { key, callerOrg }: { key: string; callerOrg: string },
+): Promise<PreparedAction> {
+  const updateId = actionUpdateId(journeyId, callerOrg, key);
+  const hash = requestHash({ action, body });
+  const earlier = await db.keyedAction.findUnique({ where: { updateId } });
+  if (earlier) {
+    if (earlier.requestHash !== hash) {
+      throw unprocessable('This Idempotency-Key was already used with a different action or body.');
+    }
+    const { payload } = splitBody(action, body);
+    const request: ActionRequest = {
+      actor,
+      payload: payload as ActionRequest['payload'],
+      textId: earlier.textId ?? undefined,
+    };
+    return { request, updateId, written: {} };
   }
+  const prepared = await prepare(db, journeyId, action, actor, body);
+  try {
+    await db.keyedAction.create({
+      data: { updateId, journeyId, action, requestHash: hash, textId: prepared.request.textId ?? null },
+    });
+  } catch (err) {
+    await forget(db, prepared.written);
+    // Two requests with the same key at once: the loser runs as the winner's retry.
+    if ((err as { code?: string }).code === 'P2002') {
+      return prepareKeyed(db, journeyId, action, actor, body, { key, callerOrg });
+    }
+    throw err;
+  }
+  return { ...prepared, updateId, written: { ...prepared.written, updateId } };
+}
+
+async function forget(db: Db, written: PreparedAction['written']): Promise<void> {
+  if (written.updateId) await db.keyedAction.deleteMany({ where: { updateId: written.updateId } });
+  if (written.textId) await db.actionText.deleteMany({ where: { id: written.textId } });
 }
 
 function toProblem(err: unknown, action: ActionName): Problem {
@@ -69,5 +161,6 @@ function toProblem(err: unknown, action: ActionName): Problem {
   if (err instanceof WorkflowNotFoundError || /workflow execution already completed/i.test(String(err))) {
     return conflict(`${action} is not allowed: this journey has ended.`, { action });
   }
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return outcomeUnknown(action);
   return engineUnavailable(err);
 }

@@ -10,8 +10,11 @@ import {
   CreateJourney,
   CreateOrganization,
   FollowUpAnswer,
+  IdempotencyKey,
   Journey,
   ListJourneysQuery,
+  NotificationsQuery,
+  NotificationToReview,
   LearnerView,
   Organization,
   StatsQuery,
@@ -127,7 +130,7 @@ export function buildOpenApiDocument(serverUrl: string) {
     summary: 'Refer a learner (agency): starts a journey',
     security,
     request: {
-      headers: z.object({ 'Idempotency-Key': z.string().max(200).optional() }),
+      headers: z.object({ 'Idempotency-Key': IdempotencyKey.optional() }),
       body: json(CreateJourney),
     },
     responses: {
@@ -164,9 +167,20 @@ export function buildOpenApiDocument(serverUrl: string) {
       path: `/v1/journeys/{id}/actions/${action}`,
       summary: `${action} (${TRANSITIONS[action].who.join(', ')}; from ${TRANSITIONS[action].from.join(', ')})`,
       security,
-      request: { params: z.object({ id }), body: json(ACTION_BODIES[action]) },
+      description:
+        'With an Idempotency-Key, a retry of the same request by the same organisation (after a timeout, ' +
+        'a crash, a 503, a lost response) returns the first outcome instead of a 409, and the action ' +
+        'happens once; the same key with another action or body is refused with 422.',
+      request: {
+        params: z.object({ id }),
+        headers: z.object({ 'Idempotency-Key': IdempotencyKey.optional() }),
+        body: json(ACTION_BODIES[action]),
+      },
       responses: {
-        200: { description: 'The journey as it is now', ...json(Journey) },
+        200: {
+          description: 'The journey as it is now (for a retry with the same key, after the first outcome)',
+          ...json(Journey),
+        },
         ...problems(400, 401, 403, 404, 409, 422, 503),
       },
     });
@@ -231,6 +245,19 @@ export function buildOpenApiDocument(serverUrl: string) {
         description: 'Indicators; rates are shares from 0 to 1, null when there is nothing to divide by',
         ...json(z.looseObject({})),
       },
+      ...problems(401, 403, 422),
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/notifications',
+    summary:
+      'Emails that need a person (manager), newest first: resent after a crash, refused for good ' +
+      'by SMTP, skipped for an erased learner; no addresses, no content',
+    security,
+    request: { query: NotificationsQuery },
+    responses: {
+      200: { description: 'Emails to look at', ...json(z.object({ items: z.array(NotificationToReview) })) },
       ...problems(401, 403, 422),
     },
   });

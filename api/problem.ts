@@ -16,6 +16,7 @@ export class Problem extends Error {
     readonly title: string,
     readonly detail?: string,
     readonly extra: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
   ) {
     super(detail ?? title);
   }
@@ -31,12 +32,23 @@ export const forbidden = (detail: string) => new Problem(403, 'Forbidden', detai
 export const notFound = (detail: string) => new Problem(404, 'Not found', detail);
 export const conflict = (detail: string, extra?: Record<string, unknown>) =>
   new Problem(409, 'Conflict', detail, extra);
+/** Seconds a caller is asked to wait before trying again after a 503. */
+export const RETRY_AFTER_SECONDS = 5;
+
 export const unavailable = (detail: string, extra?: Record<string, unknown>) =>
-  new Problem(503, 'Service unavailable', detail, extra);
+  new Problem(503, 'Service unavailable', detail, extra, { 'Retry-After': String(RETRY_AFTER_SECONDS) });
 
 /** Temporal did not answer: the caller may try again. */
 export const engineUnavailable = (err: unknown) =>
   unavailable(`The journey engine (Temporal) is not reachable: ${(err as Error).message}`);
+
+/** The action was handed to the engine but its outcome did not come back in time (no worker, say). */
+export const outcomeUnknown = (action: string) =>
+  unavailable(
+    `The outcome of ${action} is not known yet: it may still take effect. ` +
+      'Send the same request again with the same Idempotency-Key to learn it; without one, read the journey first.',
+    { action },
+  );
 
 export function fieldErrors(error: z.ZodError, prefix?: string): FieldError[] {
   return error.issues.map((issue) => ({
@@ -59,6 +71,7 @@ export function sendProblem(res: Response, problem: Problem): void {
   if (problem.retryAfter) res.set('Retry-After', String(problem.retryAfter));
   res
     .status(problem.status)
+    .set(problem.headers)
     .type('application/problem+json')
     .json({
       type: 'about:blank',

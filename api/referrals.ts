@@ -2,7 +2,6 @@
 // workflow. With an Idempotency-Key a replay returns the first journey; a
 // referral whose workflow never started (the API stopped between the two
 // steps) is started when the API starts again.
-import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { z } from 'zod';
 import { ageBand } from '../domain/codes';
@@ -10,27 +9,11 @@ import { ageAt, atMidnight } from '../domain/dates';
 import type { JourneyInput } from '../domain/journey-state';
 import type { TimingPolicy } from '../domain/policy';
 import { JOURNEY_WORKFLOW, workflowIdFor, type LearnerJourney } from '../workflows/messages';
+import { requestHash } from './idempotency';
 import type { JourneyDeps } from './journey-actions';
 import { knownFabrique } from './organizations';
 import { engineUnavailable, unprocessable } from './problem';
 import type { CreateJourney } from './schemas';
-
-/** A stable fingerprint of a request body, to recognise an Idempotency-Key replay. */
-export function requestHash(body: unknown): string {
-  const canonical = (v: unknown): unknown =>
-    Array.isArray(v)
-      ? v.map(canonical)
-      : v && typeof v === 'object'
-        ? Object.fromEntries(
-            Object.keys(v as object)
-              .sort()
-              .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
-          )
-        : v;
-  return createHash('sha256')
-    .update(JSON.stringify(canonical(body)))
-    .digest('hex');
-}
 
 /** Starts a journey's workflow; false when it already exists (or existed). */
 async function startWorkflow(deps: JourneyDeps, input: JourneyInput): Promise<boolean> {
@@ -180,7 +163,7 @@ export async function startMissingWorkflows(deps: JourneyDeps, olderThanMs = 60_
   return started;
 }
 
-function workflowInput(
+export function workflowInput(
   j: {
     id: string;
     learnerId: string;

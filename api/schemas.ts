@@ -13,9 +13,23 @@ import {
   WITHDRAWAL_REASONS,
 } from '../domain/codes';
 import { DATE_RANGE } from '../domain/dates';
+import { REVIEW_REASONS } from '../store/notifications-to-review';
 import { ACTIONS, STATUSES, type ActionName } from '../domain/transitions';
 
 extendZodWithOpenApi(z);
+
+/** The Idempotency-Key header: 1 to 200 printable ASCII characters, chosen by the caller. */
+export const IdempotencyKey = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[\x21-\x7e]+$/, 'printable ASCII')
+  .openapi({
+    description:
+      'Any 1 to 200 printable characters chosen by the caller, e.g. a UUID; it names the request ' +
+      'for this caller (and, for an action, this journey).',
+    example: 'c0a8012e-7f3b-4c5e-9d2a-1b6f0e4d3a21',
+  });
 
 const enumOf = <C extends string>(list: { codes: readonly C[] }) => z.enum(list.codes as [C, ...C[]]);
 // PostgreSQL stores neither NUL nor unpaired surrogates (in text or jsonb):
@@ -156,6 +170,35 @@ export const ListJourneysQuery = z.strictObject({
   to: date.optional().openapi({ description: 'Referred on or before this date' }),
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export const NotificationsQuery = z.strictObject({
+  status: z
+    .enum(REVIEW_REASONS)
+    .optional()
+    .openapi({
+      description:
+        'Only the emails that need a person for this reason: `resent` after a crash (same Message-ID), ' +
+        '`refused` for good by the SMTP server, `skipped` (an erased learner: nobody to write to), ' +
+        '`uncertain` (left by earlier versions: perhaps not sent). Without it: all of them',
+    }),
+  journeyId: uuid.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+/** An email that needs a person, as managers see it: no address, no content. */
+export const NotificationToReview = z.object({
+  id: z.uuid(),
+  journeyId: z.uuid().nullable(),
+  template: z.string().openapi({ example: 'admitted.agency' }),
+  recipientKind: z.string().openapi({ example: 'agency' }),
+  status: z.enum(REVIEW_REASONS),
+  attempts: z.number().int(),
+  resentAfterCrash: z.number().int(),
+  error: z.string().nullable().openapi({ description: 'The transport failure, as codes only' }),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  sentAt: z.string().nullable(),
 });
 
 export const FollowUpAnswer = z.strictObject({

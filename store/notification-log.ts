@@ -6,21 +6,36 @@ import type { Db } from '../prisma/client';
 
 /**
  * Where one email stands.
- * - `sending`: claimed by an attempt that is handing it to the transport;
+ * - `sending`: an attempt took it and is handing it to the transport; found
+ *   so by a later attempt, that attempt died holding it, and it is sent again;
  * - `sent`: the transport accepted it;
- * - `retry`: the transport certainly refused it; the next attempt sends it;
- * - `uncertain`: an attempt died mid-send; it may be out, and is not resent;
- * - `skipped`: nobody to send it to (an erased learner).
+ * - `retry`: the transport certainly did not take it; the next attempt sends it;
+ * - `refused`: the SMTP server refused it for good (5xx): a person must look;
+ * - `skipped`: nobody to send it to (an erased learner);
+ * - `uncertain`: written before emails were resent after a crash (an attempt
+ *   died mid-send and the email was left as it was); no longer written.
  */
-export type NotificationStatus = 'sending' | 'sent' | 'retry' | 'uncertain' | 'skipped';
+export type NotificationStatus = 'sending' | 'sent' | 'retry' | 'refused' | 'skipped' | 'uncertain';
 
 /** Statuses after which no attempt sends the email again. */
-const SETTLED: readonly NotificationStatus[] = ['sent', 'uncertain', 'skipped'];
+const SETTLED: readonly NotificationStatus[] = ['sent', 'refused', 'skipped', 'uncertain'];
 
 export interface NotificationKey {
   journeyId: string;
   seq: number;
   template: string;
+}
+
+/** What an attempt finds in the log before sending. */
+export interface LogEntry {
+  status: NotificationStatus;
+  attempts: number;
+}
+
+/** An attempt's hold on an email, and whether the email is a resend after a crash. */
+export interface Claim {
+  attempt: number;
+  resend: boolean;
 }
 
 /** An email's identity: the same for every attempt at one event's email to one recipient. */
@@ -35,18 +50,16 @@ export function messageIdFor(eventKey: string): string {
 
 export function notificationLog(db: Db) {
   return {
-    async statusOf(eventKey: string): Promise<NotificationStatus | null> {
-      const row = await db.notification.findUnique({ where: { eventKey }, select: { status: true } });
-      return (row?.status as NotificationStatus | undefined) ?? null;
+    async entryOf(eventKey: string): Promise<LogEntry | null> {
+      const row = await db.notification.findUnique({
+        where: { eventKey },
+        select: { status: true, attempts: true },
+      });
+      return row ? { status: row.status as NotificationStatus, attempts: row.attempts } : null;
     },
 
-    isSettled(status: NotificationStatus | null): boolean {
-      return status !== null && SETTLED.includes(status);
-    },
-
-    /** An earlier attempt died between handing the email over and logging it. */
-    async markUncertain(eventKey: string): Promise<void> {
-      await db.notification.update({ where: { eventKey }, data: { status: 'uncertain' } });
+    isSettled(entry: LogEntry | null): boolean {
+      return entry !== null && SETTLED.includes(entry.status);
     },
 
     /** Nobody to write to: logged so that the log says nothing went out. */
@@ -66,41 +79,61 @@ export function notificationLog(db: Db) {
     },
 
     /**
-     * Claims the email for this attempt: a new row, or one in `retry`. False
-     * when another attempt holds or settled it.
+     * Takes the email for this attempt: a new row, one in `retry`, or one an
+     * earlier attempt left `sending` when it died (then the send is a resend,
+     * counted). Null when another attempt took it first.
      */
-    async claim(
-      key: NotificationKey,
-      recipient: string,
-      existing: NotificationStatus | null,
-    ): Promise<boolean> {
+    async claim(key: NotificationKey, recipient: string, found: LogEntry | null): Promise<Claim | null> {
       const eventKey = eventKeyFor(key);
-      if (existing) {
+      if (found) {
+        const resend = found.status === 'sending';
+        const attempt = found.attempts + 1;
+        // Conditional on what this attempt saw: of two racing attempts, one wins.
         const claimed = await db.notification.updateMany({
-          where: { eventKey, status: 'retry' },
-          data: { status: 'sending', recipient },
+          where: { eventKey, status: found.status, attempts: found.attempts },
+          data: {
+            status: 'sending',
+            recipient,
+            attempts: attempt,
+            ...(resend ? { resentAfterCrash: { increment: 1 } } : {}),
+          },
         });
-        return claimed.count > 0;
+        return claimed.count > 0 ? { attempt, resend } : null;
       }
       try {
         await db.notification.create({
-          data: { eventKey, journeyId: key.journeyId, template: key.template, recipient, status: 'sending' },
+          data: {
+            eventKey,
+            journeyId: key.journeyId,
+            template: key.template,
+            recipient,
+            status: 'sending',
+            attempts: 1,
+          },
         });
-        return true;
+        return { attempt: 1, resend: false };
       } catch {
-        return false; // another attempt claimed it
+        return null; // another attempt claimed it
       }
     },
 
     /** The transport certainly did not take the email: the next attempt sends it. */
-    async release(eventKey: string, error: string): Promise<void> {
-      await db.notification.update({ where: { eventKey }, data: { status: 'retry', error } });
+    async release(eventKey: string, claim: Claim, error: string): Promise<void> {
+      await db.notification.updateMany({
+        where: { eventKey, status: 'sending', attempts: claim.attempt },
+        data: { status: 'retry', error },
+      });
+    },
+
+    /** The SMTP server refused the email for good: no retry sends it; a person must look. */
+    async markRefused(eventKey: string, error: string): Promise<void> {
+      await db.notification.update({ where: { eventKey }, data: { status: 'refused', error } });
     },
 
     async markSent(eventKey: string, messageId: string): Promise<void> {
       await db.notification.update({
         where: { eventKey },
-        data: { status: 'sent', messageId, sentAt: new Date() },
+        data: { status: 'sent', messageId, sentAt: new Date(), error: null },
       });
     },
   };

@@ -7,10 +7,7 @@
 //
 // The fuzzed stack has a database of its own: other test files running at
 // the same time would otherwise move the row counts.
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import fc from 'fast-check';
 import type { Db } from '../prisma/client';
 import { FOLLOW_UP_SOON, liveFollowUpLinks } from './support/follow-up-links';
@@ -21,6 +18,7 @@ import {
   journeyAction,
   learners,
   listJourneys,
+  notifications,
   stats,
   organizations,
   publicAndUnknown,
@@ -29,23 +27,12 @@ import {
 } from './support/fuzz-routes';
 import type { FuzzContext, FuzzRequest } from './support/fuzz-requests';
 import { mayWrite } from './support/may-write';
-import { dropDatabase, siblingDatabaseUrl } from './support/databases';
+import { dropDatabase, freshDatabase } from './support/databases';
 import { startStack, type TestStack } from './support/stack';
 
 const BATCH = 8;
 const FUZZ_SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/** A database of our own next to the test database, created and migrated from nothing. */
-async function freshDatabase(): Promise<string> {
-  const url = siblingDatabaseUrl('fuzzed');
-  await dropDatabase(url);
-  await promisify(execFile)(process.execPath, ['scripts/db-migrate.mjs'], {
-    cwd: path.resolve(__dirname, '..'),
-    env: { ...process.env, DATABASE_URL: url },
-  });
-  return url;
-}
 
 /** Rows per table, Prisma's own bookkeeping aside. */
 async function rowCounts(db: Db): Promise<Record<string, number>> {
@@ -89,7 +76,7 @@ describe('random requests', () => {
   let fuzzMs = 0;
 
   beforeAll(async () => {
-    databaseUrl = await freshDatabase();
+    databaseUrl = await freshDatabase('fuzzed');
     const shared = process.env.DATABASE_URL;
     process.env.DATABASE_URL = databaseUrl;
     try {
@@ -186,11 +173,12 @@ describe('random requests', () => {
     }
   }
 
-  // Runs of BATCH requests at once; the runs add up to 10,400 requests.
+  // Runs of BATCH requests at once; the runs add up to 10,880 requests.
   const families = [
     ['referrals', createJourney, 150],
     ['journey lists', listJourneys, 150],
     ['indicators', stats, 60],
+    ['emails that need a person', notifications, 60],
     ['journey reads', readJourney, 75],
     ['journey actions', journeyAction, 300],
     ['actions the status refuses, with valid bodies', refusedByStatus, 40],

@@ -1,5 +1,7 @@
-// Each email goes out once: a retried send never duplicates, a refused send
-// is retried until it leaves, and without SMTP the messages land in a folder.
+// Every email goes out: a send cut by a crash is sent again under the same
+// Message-ID and the log counts it, a refused send is retried until it
+// leaves, a permanent refusal is logged for a person, and without SMTP the
+// messages land in a folder.
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,26 +26,33 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function waitForRow(journeyId: string, template: string, status: string) {
+/** Waits for the log row of `template` (or of any template) to reach `status`. */
+async function waitForRow(journeyId: string, template: string | undefined, status: string) {
   const deadline = Date.now() + 20_000;
   for (;;) {
-    const row = await stack.db.notification.findFirst({ where: { journeyId, template } });
+    const row = await stack.db.notification.findFirst({
+      where: { journeyId, template, ...(template ? {} : { status }) },
+    });
     if (row?.status === status) return row;
     if (Date.now() > deadline) throw new Error(`${template} is ${row?.status}, expected ${status}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
 
-test('an email handed to SMTP just before the activity failed is not sent again when it retries', async () => {
+test('an email handed to SMTP just before its worker died is sent again with the same Message-ID, and the log counts the resend', async () => {
   const j = await stack.refer();
   await stack.must(j.id, 'admit', stack.orgs.fabrique.key, { startDate: today(7), durationMonths: 6 });
-  // The retry finds the send in progress, so it marks it for review instead of sending twice.
-  const row = await waitForRow(j.id, 'admitted.agency', 'uncertain');
+  // The retry finds the email still held by the dead attempt: it sends it again.
+  const row = await waitForRow(j.id, 'admitted.agency', 'sent');
   expect(crashes).toBe(1);
-  expect(stack.inbox.of(j.id, 'admitted.agency')).toHaveLength(1);
-  expect(row.recipient).toBe(stack.orgs.agency.email);
-  // The other emails of the same event went out normally.
-  expect((await waitForRow(j.id, 'admitted.learner', 'sent')).sentAt).not.toBeNull();
+  const copies = stack.inbox.of(j.id, 'admitted.agency');
+  expect(copies).toHaveLength(2);
+  expect(copies[1]?.messageId).toBe(copies[0]?.messageId);
+  expect(`<${copies[0]?.messageId.replace(/^<|>$/g, '')}>`).toBe(row.messageId);
+  expect(row).toMatchObject({ attempts: 2, resentAfterCrash: 1, recipient: stack.orgs.agency.email });
+  // The other emails of the same event went out once, as usual.
+  const learner = await waitForRow(j.id, 'admitted.learner', 'sent');
+  expect(learner).toMatchObject({ attempts: 1, resentAfterCrash: 0 });
   expect(stack.inbox.of(j.id, 'admitted.learner')).toHaveLength(1);
 });
 
@@ -59,6 +68,20 @@ test('an email the SMTP server refuses for now is sent on retry, once', async ()
   expect(stack.inbox.of(j.id, refused?.template).map((m) => m.messageId)).toEqual([refused?.messageId]);
   expect(stack.inbox.of(j.id, 'referral-received.learner')).toHaveLength(1);
   expect(stack.inbox.of(j.id, 'referral-new.fabrique')).toHaveLength(1);
+});
+
+test('an email the SMTP server refuses for good is logged as refused, not retried, and the journey goes on', async () => {
+  stack.inbox.rejectNext(1, 550);
+  const j = await stack.refer();
+  const refused = await waitForRow(j.id, undefined, 'refused');
+  expect(refused).toMatchObject({ attempts: 1, error: 'mail transport failed (EMESSAGE 550)' });
+  // The other email of the referral went out, and the journey takes its next action.
+  const other =
+    refused.template === 'referral-new.fabrique' ? 'referral-received.learner' : 'referral-new.fabrique';
+  await waitForRow(j.id, other, 'sent');
+  await stack.must(j.id, 'take-in-review', stack.orgs.fabrique.key, {});
+  expect(stack.inbox.of(j.id, refused.template)).toHaveLength(0);
+  expect(await stack.db.notification.count({ where: { journeyId: j.id, status: 'refused' } })).toBe(1);
 });
 
 test('every email carries a text and an HTML part, in French', async () => {

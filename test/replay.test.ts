@@ -16,6 +16,7 @@ test('recorded histories cover the ways a journey ends', () => {
       'withdrawn-journey',
       'expired-journey',
       'retention-journey',
+      'decision-at-start-journey',
     ]),
   );
 });

@@ -59,7 +59,7 @@ export interface ErasureSummary {
 export interface JourneyActivities {
   /** Writes the read model and the timeline for one event; idempotent on (journeyId, seq). */
   recordEvent(input: RecordEventInput): Promise<void>;
-  /** Sends one email at most once, logged in the notification table. */
+  /** Sends one email at least once, always with the same Message-ID, logged in the notification table. */
   sendNotification(input: SendNotificationInput): Promise<void>;
   /** Erases the learner's personal data, keeping the codes; null for an unknown learner. */
   erasePersonalData(input: ErasePersonalDataInput): Promise<ErasureSummary | null>;

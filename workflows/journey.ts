@@ -25,15 +25,24 @@ import {
 import { notificationsFor, type EventName, type NotificationRequest } from '../domain/notifications';
 import { DEFAULT_POLICY, type TimingPolicy } from '../domain/policy';
 import { ACTIONS, isTerminal, type ActionName, type Actor, type Status } from '../domain/transitions';
-import type { JourneyActivities } from './activity-types';
+import type { JourneyActivities, RecordEventInput } from './activity-types';
 import { actionUpdates, stateQuery } from './messages';
 
-const { recordEvent, erasePersonalData } = proxyActivities<JourneyActivities>({
+// The journal is one short transaction: an attempt lost with its worker is
+// retried after a few seconds, so the read model catches up quickly.
+const { recordEvent } = proxyActivities<JourneyActivities>({
+  startToCloseTimeout: '5 seconds',
+  retry: { initialInterval: '500 milliseconds', maximumInterval: '1 minute' },
+});
+const { erasePersonalData } = proxyActivities<JourneyActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
+// A send heartbeats while it works: a dead worker's attempt is retried after
+// the heartbeat timeout, while a slow but live SMTP server has the minute.
 const { sendNotification } = proxyActivities<JourneyActivities>({
   startToCloseTimeout: '1 minute',
+  heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '2 seconds', maximumInterval: '10 minutes' },
 });
 
@@ -54,6 +63,8 @@ class LearnerJourney {
   private readonly referredBy: JourneyInput['referredBy'];
   /** Emails decided but not yet sent; sent by the main loop, not by Update handlers. */
   private outbox: PendingEmail[] = [];
+  /** The referral, numbered before any Update handler can run; written by run(). */
+  private referral?: RecordEventInput;
 
   constructor(input: JourneyInput) {
     this.state = initialState(input);
@@ -62,6 +73,10 @@ class LearnerJourney {
   }
 
   setup(): void {
+    // An Update delivered with the workflow's start runs, up to its first
+    // await, as soon as its handler is registered: the referral takes its
+    // sequence number and status first, so the timeline reads as it happened.
+    if (patched('refer-before-handlers')) this.referral = this.stampReferral();
     for (const action of ACTIONS) {
       setHandler(actionUpdates[action], (request: ActionRequest) => this.act(action, request), {
         validator: (request: ActionRequest) => this.validate(action, request),
@@ -71,7 +86,8 @@ class LearnerJourney {
   }
 
   async run(): Promise<JourneyOutcome> {
-    await this.record('refer', null, { type: 'agency', orgId: this.state.agencyId, ...this.referredBy }, {});
+    // Journeys started before the patch number their referral here.
+    await this.write(this.referral ?? this.stampReferral());
     for (;;) {
       await this.sendPendingEmails();
       // Checked after sending: an action may have ended the journey meanwhile.
@@ -149,6 +165,10 @@ class LearnerJourney {
     await this.record(timer.kind, from, { type: 'system' }, details);
   }
 
+  private stampReferral(): RecordEventInput {
+    return this.stamp('refer', null, { type: 'agency', orgId: this.state.agencyId, ...this.referredBy }, {});
+  }
+
   /** Writes one event to the read model, then queues its emails. */
   private async record(
     event: EventName,
@@ -157,10 +177,20 @@ class LearnerJourney {
     details: EventDetails,
     textId?: string,
   ): Promise<void> {
-    const seq = ++this.state.seq;
-    await recordEvent({
+    await this.write(this.stamp(event, from, actor, details, textId));
+  }
+
+  /** Numbers an event and takes the journey as it now stands; nothing awaited. */
+  private stamp(
+    event: EventName,
+    from: Status | null,
+    actor: Actor,
+    details: EventDetails,
+    textId?: string,
+  ): RecordEventInput {
+    return {
       journeyId: this.state.journeyId,
-      seq,
+      seq: ++this.state.seq,
       at: new Date().toISOString(),
       event,
       fromStatus: from,
@@ -169,9 +199,13 @@ class LearnerJourney {
       details,
       textId,
       journey: this.view(),
-    });
-    for (const email of notificationsFor(event, details, actor)) {
-      this.outbox.push({ ...email, seq, event, details });
+    };
+  }
+
+  private async write(e: RecordEventInput): Promise<void> {
+    await recordEvent(e);
+    for (const email of notificationsFor(e.event, e.details, e.actor)) {
+      this.outbox.push({ ...email, seq: e.seq, event: e.event, details: e.details });
     }
   }
 

@@ -1,20 +1,14 @@
 // /v1/journeys: refer, list, read, act.
 import { Router } from 'express';
-import { z } from 'zod';
 import { caller, requireRole } from '../auth';
+import { idempotencyKeyOf } from '../idempotency';
 import { actOnJourney, parseActionName, parseJourneyId } from '../act-on-journey';
 import type { JourneyDeps } from '../journey-actions';
 import { referLearner } from '../referrals';
 import { listJourneys } from '../journey-list';
 import { loadJourneyJson, toJourneyJson } from '../journey-view';
-import { badRequest, parseInput } from '../problem';
+import { parseInput } from '../problem';
 import { CreateJourney, ListJourneysQuery } from '../schemas';
-
-const IdempotencyKey = z
-  .string()
-  .min(1)
-  .max(200)
-  .regex(/^[\x21-\x7e]+$/, 'printable ASCII');
 
 export function journeyRoutes(deps: JourneyDeps): Router {
   const router = Router();
@@ -23,11 +17,8 @@ export function journeyRoutes(deps: JourneyDeps): Router {
   router.post('/', requireRole('agency'), async (req, res) => {
     const c = caller(req);
     const body = parseInput(CreateJourney, req.body, 'body');
-    const rawKey = req.header('Idempotency-Key');
-    const key = rawKey === undefined ? undefined : IdempotencyKey.safeParse(rawKey);
-    if (key && !key.success)
-      throw badRequest('The Idempotency-Key header must be 1 to 200 printable characters.');
-    const { journeyId: id, replayed } = await referLearner(deps, c.orgId ?? '', body, key?.data, {
+    const key = idempotencyKeyOf(req);
+    const { journeyId: id, replayed } = await referLearner(deps, c.orgId ?? '', body, key, {
       keyId: c.keyId,
     });
     res
@@ -50,7 +41,8 @@ export function journeyRoutes(deps: JourneyDeps): Router {
   router.post('/:id/actions/:action', async (req, res) => {
     const c = caller(req);
     const id = parseJourneyId(req.params.id);
-    await actOnJourney(deps, c, id, parseActionName(req.params.action), req.body);
+    const action = parseActionName(req.params.action);
+    await actOnJourney(deps, c, id, action, req.body, idempotencyKeyOf(req));
     res.json(await loadJourneyJson(db, c, id));
   });
 

@@ -203,6 +203,8 @@ const ROUTES: readonly RouteRows[] = [
   // The Temporal Web UI's codec: managers only, mounted only with payload encryption.
   { method: 'POST', path: '/codec/encode', scope: 'none', expect: only(200, 'manager', 'admin') },
   { method: 'POST', path: '/codec/decode', scope: 'none', expect: only(200, 'manager', 'admin') },
+  // The emails that need a person: the GEN team's to look at (DESIGN: /courriels).
+  { method: 'GET', path: '/v1/notifications', scope: 'none', expect: only(200, 'manager', 'admin') },
   // Fabriques see their own indicators only; agencies none.
   { method: 'GET', path: '/v1/stats', scope: 'none', expect: only(200, 'fabrique', 'manager', 'admin') },
   { method: 'GET', path: '/openapi.json', scope: 'none', expect: anyone(200) },

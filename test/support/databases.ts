@@ -1,5 +1,8 @@
 // Databases of a test file's own, next to the test database (other files
 // running at the same time would otherwise move its rows).
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
 
 /** The URL of a database named after the test database, with `suffix`. */
@@ -20,4 +23,15 @@ export async function dropDatabase(databaseUrl: string): Promise<void> {
   } finally {
     await admin.end();
   }
+}
+
+/** A database of a test file's own next to the test database, created and migrated from nothing. */
+export async function freshDatabase(suffix: string): Promise<string> {
+  const url = siblingDatabaseUrl(suffix);
+  await dropDatabase(url);
+  await promisify(execFile)(process.execPath, ['scripts/db-migrate.mjs'], {
+    cwd: path.resolve(__dirname, '../..'),
+    env: { ...process.env, DATABASE_URL: url },
+  });
+  return url;
 }

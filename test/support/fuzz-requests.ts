@@ -15,6 +15,7 @@ export interface Target {
     | 'create-journey'
     | 'list-journeys'
     | 'stats'
+    | 'notifications'
     | 'journey'
     | 'action'
     | 'create-organization'

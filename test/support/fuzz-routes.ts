@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { DROPOUT_REASONS, FOLLOW_UP_OUTCOMES, SUSPENSION_REASONS } from '../../domain/codes';
 import { ACTIONS, STATUSES, TRANSITIONS, type ActionName } from '../../domain/transitions';
+import { REVIEW_REASONS } from '../../store/notifications-to-review';
 import {
   METHODS,
   methodFor,
@@ -74,7 +75,7 @@ const cursor = fc
 
 const queryValue = fc.oneof(
   // prettier-ignore
-  fc.constantFrom(...STATUSES, 'true', 'false', 'female', 'other', '0', '1', '200', '201', '-1', '1.5', '1e3', 'NaN'),
+  fc.constantFrom(...STATUSES, ...REVIEW_REASONS, 'true', 'false', 'female', 'other', '0', '1', '200', '201', '-1', '1.5', '1e3', 'NaN'),
   dateString,
   fc.uuid(),
   cursor,
@@ -94,7 +95,7 @@ const pairs = (keys: fc.Arbitrary<string>, maxLength: number) =>
 function queryFamily(
   ctx: FuzzContext,
   path: string,
-  route: 'list-journeys' | 'stats',
+  route: 'list-journeys' | 'stats' | 'notifications',
   keys: readonly string[],
 ) {
   const key = fc.oneof(
@@ -130,6 +131,9 @@ export const listJourneys: Family = (ctx) =>
 
 export const stats: Family = (ctx) =>
   queryFamily(ctx, '/v1/stats', 'stats', ['groupBy', 'from', 'to', 'fabriqueId', 'region']);
+
+export const notifications: Family = (ctx) =>
+  queryFamily(ctx, '/v1/notifications', 'notifications', ['status', 'journeyId', 'limit']);
 
 const journeyPath = (ctx: FuzzContext) =>
   fc.oneof(

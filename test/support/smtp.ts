@@ -19,17 +19,36 @@ function addresses(field: AddressObject | AddressObject[] | undefined): string[]
   return list.flatMap((a) => a.value.map((v) => (v.address ?? '').toLowerCase()));
 }
 
+/** A message received whose answer the server holds back: its sender waits in the hand-off. */
+export interface HeldEmail {
+  /** The name the sender gave in EHLO (nodemailer's `name` option). */
+  sender: string;
+  /** Answers 250: the hand-off completes, if the sender is still there. */
+  release: () => void;
+}
+
 export class Inbox {
   readonly messages: ReceivedEmail[] = [];
-  /** Messages answered with a temporary error (see rejectNext), in the order they came. */
+  /** Messages refused (see rejectNext), in the order they came. */
   readonly refused: ReceivedEmail[] = [];
   private server!: SMTPServer;
+  private holds: { template: string; held: (h: HeldEmail) => void }[] = [];
   private rejections = 0;
+  private rejectionCode = 451;
   url = '';
 
-  /** The next `count` messages are refused with a temporary SMTP error (451). */
-  rejectNext(count: number): void {
+  /** The next `count` messages are refused: for now (451) or, with 550, for good. */
+  rejectNext(count: number, responseCode = 451): void {
     this.rejections = count;
+    this.rejectionCode = responseCode;
+  }
+
+  /**
+   * The next message of `template` is received (and counted) but its answer
+   * is held back until released: the sender is caught mid-hand-off.
+   */
+  hold(template: string): Promise<HeldEmail> {
+    return new Promise((held) => this.holds.push({ template, held }));
   }
 
   async start(): Promise<void> {
@@ -39,7 +58,7 @@ export class Inbox {
       logger: false,
       // No DNS here: a reverse lookup of 127.0.0.1 would stall every connection.
       disableReverseLookup: true,
-      onData: (stream, _session, callback) => {
+      onData: (stream, session, callback) => {
         const refuse = this.rejections > 0;
         if (refuse) this.rejections--;
         simpleParser(stream)
@@ -54,7 +73,14 @@ export class Inbox {
               journeyId: String(mail.headers.get('x-parcours-journey') ?? ''),
               messageId: mail.messageId ?? '',
             });
-            callback(refuse ? Object.assign(new Error('try again later'), { responseCode: 451 }) : null);
+            if (refuse) {
+              return callback(Object.assign(new Error('refused'), { responseCode: this.rejectionCode }));
+            }
+            const template = String(mail.headers.get('x-parcours-template') ?? '');
+            const hold = this.holds.find((h) => h.template === template);
+            if (!hold) return callback();
+            this.holds = this.holds.filter((h) => h !== hold);
+            hold.held({ sender: session.hostNameAppearsAs, release: () => callback() });
           })
           .catch((err: Error) => callback(err));
       },

@@ -42,6 +42,12 @@ export interface StackOptions {
   trustProxy?: boolean | number | string;
   /** Mail goes to this folder of .eml files, as `npm start` does without SMTP_URL, instead of the inbox. */
   mailDir?: string;
+  /** How long an action waits for its outcome before the API answers 503. */
+  actionTimeoutMs?: number;
+  /** A database of the test file's own (test/support/databases.ts) instead of the shared test database. */
+  databaseUrl?: string;
+  /** False: no worker in the test process (the test runs worker processes of its own). */
+  worker?: boolean;
 }
 
 export class TestStack {
@@ -68,7 +74,7 @@ export class TestStack {
   async start(): Promise<this> {
     installRuntimeLogger();
     await this.inbox.start();
-    this.db = createDb(process.env.DATABASE_URL as string);
+    this.db = createDb(this.options.databaseUrl ?? (process.env.DATABASE_URL as string));
     const address = process.env.TEMPORAL_ADDRESS as string;
     this.encryption = this.options.encryption;
     this.client = new Client({
@@ -76,7 +82,7 @@ export class TestStack {
       dataConverter: dataConverterFor(this.encryption),
     });
     this.nativeConnection = await NativeConnection.connect({ address });
-    await this.startWorker();
+    if (this.options.worker !== false) await this.startWorker();
     await this.startApi();
     const tag = randomBytes(3).toString('hex');
     const make = async (type: string, name: string): Promise<Org> => {
@@ -112,6 +118,7 @@ export class TestStack {
       encryption: this.encryption,
       limits: this.options.limits,
       trustProxy: this.options.trustProxy,
+      actionTimeoutMs: this.options.actionTimeoutMs,
       mailCopies: this.options.mailDir ? mailCopiesFor({ mailDir: this.options.mailDir }) : undefined,
       mailer: (this.apiMailer = this.options.mailDir
         ? createMailer({ mailDir: this.options.mailDir })

@@ -1,0 +1,60 @@
+// A worker as production runs it: its own process (`worker/main.ts`), so a
+// test can kill it with SIGKILL in the middle of its work.
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import type { TestStack } from './stack';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+export class WorkerProcess {
+  private child?: ChildProcess;
+  private output = '';
+
+  /** `name` shows in PostgreSQL (application_name) and in SMTP (EHLO), to tell workers apart. */
+  constructor(
+    readonly name: string,
+    private readonly stack: TestStack,
+  ) {}
+
+  /** Starts the process and waits until it polls the task queue. */
+  async start(timeoutMs = 60_000): Promise<void> {
+    const db = new URL(process.env.DATABASE_URL as string);
+    db.searchParams.set('application_name', this.name);
+    const child = (this.child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        DATABASE_URL: db.toString(),
+        TEMPORAL_TASK_QUEUE: this.stack.taskQueue,
+        SMTP_URL: `${this.stack.inbox.url}/?name=${this.name}`,
+        MAIL_FROM: 'Parcours <no-reply@parcours.test>',
+        PUBLIC_BASE_URL: 'http://parcours.test',
+        LOG_LEVEL: 'ERROR',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }));
+    const collect = (d: Buffer) => (this.output += d.toString());
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+    const deadline = Date.now() + timeoutMs;
+    while (!this.output.includes('[worker] polling')) {
+      if (child.exitCode !== null) throw new Error(`worker ${this.name} exited: ${this.output}`);
+      if (Date.now() > deadline) throw new Error(`worker ${this.name} not polling after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /** What the worker printed (ids and codes only: it logs no personal data). */
+  get log(): string {
+    return this.output;
+  }
+
+  /** Kills the process at once, as the kernel or a failed machine would; resolves once it is gone. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const gone = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await gone;
+  }
+}
