@@ -155,6 +155,7 @@ test('the OpenAPI 3.1 document describes every route and every action, and /docs
       'POST /v1/journeys',
       'GET /v1/journeys/{id}',
       ...ACTIONS.map((action) => `POST /v1/journeys/{id}/actions/${action}`),
+      'GET /v1/notifications',
       'GET /v1/learners/{id}/export',
       'POST /v1/learners/{id}/erase',
       'GET /v1/follow-ups/{token}',

@@ -340,7 +340,7 @@ test('a refused journey erases its learner’s personal data once the retention 
   // The retention period (3 s here) runs from the refusal, once its emails are out: the
   // database's own times say so, whatever the time this test took to notice.
   const refusal = await retaining.db.timelineEntry.findFirstOrThrow({
-    where: { journeyId: j.id, action: 'refuse' },
+    where: { journeyId: j.id, event: 'refuse' },
   });
   const emails = await retaining.db.notification.findMany({ where: { journeyId: j.id } });
   const lastSent = Math.max(...emails.map((n) => n.sentAt?.getTime() ?? Infinity));
