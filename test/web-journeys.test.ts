@@ -136,9 +136,17 @@ test('a fabrique member moves a journey from referral to follow-up through the f
   await page.waitForURL(`**/parcours/${journeyId}?fait=admit`);
   expect(await status(journeyId)).toBe('admitted');
 
+  // The engine refuses a start in the future, in the page's words.
   await act(page, journeyId, 'Confirmer l’entrée en formation', async (p) => {
-    await p.getByLabel('Date d’entrée en formation').fill(today());
+    await p.getByLabel('Date d’entrée en formation').fill(today(2));
   });
+  expect(await page.locator('#erreurs').innerText()).toContain(
+    'Date d’entrée en formation : cette date ne peut pas être dans le futur.',
+  );
+  expect(await status(journeyId)).toBe('admitted');
+  await page.getByLabel('Date d’entrée en formation').fill(today());
+  await page.getByRole('button', { name: 'Enregistrer' }).click();
+  await page.waitForURL(`**/parcours/${journeyId}?fait=confirm-start`);
   expect(await status(journeyId)).toBe('in_training');
 
   await act(page, journeyId, 'Enregistrer la fin de formation', async (p) => {
@@ -155,7 +163,7 @@ test('a fabrique member moves a journey from referral to follow-up through the f
   });
   const refused = await page.locator('#erreurs').innerText();
   expect(refused).toContain('Le formulaire n’a pas été enregistré');
-  expect(refused).toMatch(/Échéance du suivi : .*not due/);
+  expect(refused).toMatch(/Échéance du suivi : le suivi à 3 mois n’est pas dû avant le \d+(er)? \S+ \d{4}\./);
   expect(await page.getByLabel('Situation').inputValue()).toBe('cdi');
   await check(page, 'action-suivi-refus');
   const journey = await stack.journey(journeyId);
