@@ -191,6 +191,11 @@ test("another organisation's journey is not found, and names nobody", async () =
     expect(text.includes(learner.firstName) || text.includes(learner.lastName)).toBe(false);
   }
   await check(page, 'parcours-introuvable');
+  // Paths of the app that name no page get the same French page.
+  for (const path of ['/parcours/pas-un-parcours', `/parcours/${journeyId}/ailleurs`]) {
+    const res = await page.goto(path);
+    expect([res?.status(), await page.locator('h1').innerText()]).toEqual([404, 'Page introuvable']);
+  }
   await page.goto('/parcours');
   expect((await page.locator('body').innerText()).includes(learner.lastName)).toBe(false);
 });
