@@ -24,7 +24,9 @@ async function copiesMentioning(value: string): Promise<string[]> {
   const names = await readdir(mailDir).catch(() => [] as string[]);
   const found: string[] = [];
   for (const name of names) {
-    if ((await readFile(path.join(mailDir, name), 'utf8')).includes(value)) found.push(name);
+    // A copy erased between the listing and the reading mentions nothing any more.
+    const text = await readFile(path.join(mailDir, name), 'utf8').catch(() => '');
+    if (text.includes(value)) found.push(name);
   }
   return found;
 }

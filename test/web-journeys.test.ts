@@ -16,7 +16,8 @@ let elsewhere: TestMember;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  stack = await startStack();
+  // The same members sign in for every test here, more often than one person would.
+  stack = await startStack({ limits: { signInPerAddress: 100 } });
   browser = await launchChromium();
   agent = await addMember(stack, stack.orgs.agency, 'Claire Conseil');
   admissions = await addMember(stack, stack.orgs.fabrique, 'Karim Admissions');
@@ -135,9 +136,17 @@ test('a fabrique member moves a journey from referral to follow-up through the f
   await page.waitForURL(`**/parcours/${journeyId}?fait=admit`);
   expect(await status(journeyId)).toBe('admitted');
 
+  // The engine refuses a start in the future, in the page's words.
   await act(page, journeyId, 'Confirmer l’entrée en formation', async (p) => {
-    await p.getByLabel('Date d’entrée en formation').fill(today());
+    await p.getByLabel('Date d’entrée en formation').fill(today(2));
   });
+  expect(await page.locator('#erreurs').innerText()).toContain(
+    'Date d’entrée en formation : cette date ne peut pas être dans le futur.',
+  );
+  expect(await status(journeyId)).toBe('admitted');
+  await page.getByLabel('Date d’entrée en formation').fill(today());
+  await page.getByRole('button', { name: 'Enregistrer' }).click();
+  await page.waitForURL(`**/parcours/${journeyId}?fait=confirm-start`);
   expect(await status(journeyId)).toBe('in_training');
 
   await act(page, journeyId, 'Enregistrer la fin de formation', async (p) => {
@@ -154,7 +163,7 @@ test('a fabrique member moves a journey from referral to follow-up through the f
   });
   const refused = await page.locator('#erreurs').innerText();
   expect(refused).toContain('Le formulaire n’a pas été enregistré');
-  expect(refused).toMatch(/Échéance du suivi : .*not due/);
+  expect(refused).toMatch(/Échéance du suivi : le suivi à 3 mois n’est pas dû avant le \d+(er)? \S+ \d{4}\./);
   expect(await page.getByLabel('Situation').inputValue()).toBe('cdi');
   await check(page, 'action-suivi-refus');
   const journey = await stack.journey(journeyId);
@@ -167,7 +176,7 @@ test('a fabrique member moves a journey from referral to follow-up through the f
   expect(history).toContain(`Karim Admissions (${stack.orgs.fabrique.name})`);
   expect(history).toContain(`Orientation\t—\tClaire Conseil (${stack.orgs.agency.name})`);
   const emails = await page.locator('table', { hasText: 'Courriels' }).innerText();
-  expect(emails).toContain('referral-new.fabrique');
+  expect(emails).toContain('Nouvelle orientation, à la fabrique');
   expect(emails).toContain(stack.orgs.fabrique.email);
   await check(page, 'parcours-detail-suivi');
 });
@@ -182,6 +191,11 @@ test("another organisation's journey is not found, and names nobody", async () =
     expect(text.includes(learner.firstName) || text.includes(learner.lastName)).toBe(false);
   }
   await check(page, 'parcours-introuvable');
+  // Paths of the app that name no page get the same French page.
+  for (const path of ['/parcours/pas-un-parcours', `/parcours/${journeyId}/ailleurs`]) {
+    const res = await page.goto(path);
+    expect([res?.status(), await page.locator('h1').innerText()]).toEqual([404, 'Page introuvable']);
+  }
   await page.goto('/parcours');
   expect((await page.locator('body').innerText()).includes(learner.lastName)).toBe(false);
 });

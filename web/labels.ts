@@ -160,3 +160,50 @@ export const FILTER_LABELS: Readonly<Record<string, string>> = {
   to: 'Orienté·e jusqu’au',
   cursor: 'Page',
 };
+
+/** What each email of the notification log is about, by the event part of its template name. */
+const EMAIL_EVENTS: Readonly<Record<string, string>> = {
+  admitted: 'Admission',
+  closed: 'Clôture',
+  completed: 'Fin de formation',
+  'decision-escalation': 'Alerte : décision en attente',
+  'decision-reminder': 'Relance : décision à prendre',
+  dropout: 'Abandon',
+  'end-reminder': 'Relance : fin de formation à enregistrer',
+  expired: 'Expiration',
+  extended: 'Prolongation',
+  'follow-up-collect': 'Suivi à collecter',
+  'follow-up-reminder': 'Relance du questionnaire de suivi',
+  'follow-up-survey': 'Questionnaire de suivi',
+  'in-review': 'Candidature à l’étude',
+  'interview-reminder': 'Rappel de l’entretien',
+  'no-show': 'Absence au démarrage',
+  'referral-new': 'Nouvelle orientation',
+  'referral-received': 'Orientation reçue',
+  refused: 'Refus',
+  resumed: 'Reprise de la formation',
+  'start-escalation': 'Alerte : entrée non confirmée',
+  'start-reminder': 'Relance : entrée à confirmer',
+  started: 'Entrée en formation',
+  suspended: 'Suspension',
+  'transferred-in': 'Transfert vers la fabrique',
+  'transferred-out': 'Transfert hors de la fabrique',
+  transferred: 'Transfert',
+  waitlisted: 'Liste d’attente',
+  withdrawn: 'Retrait',
+};
+
+const EMAIL_RECIPIENTS: Readonly<Record<string, string>> = {
+  learner: 'à la personne orientée',
+  agency: 'au prescripteur',
+  fabrique: 'à la fabrique',
+  managers: 'aux gestionnaires',
+};
+
+/** "Nouvelle orientation, à la fabrique" for `referral-new.fabrique`; the name itself when unknown. */
+export function emailLabel(template: string): string {
+  const [event = '', recipient = ''] = template.split('.');
+  const what = EMAIL_EVENTS[event];
+  const to = EMAIL_RECIPIENTS[recipient];
+  return what && to ? `${what}, ${to}` : template;
+}

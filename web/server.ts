@@ -9,6 +9,7 @@ import helmet from 'helmet';
 import { PAGE_CSP } from './csp';
 import type { AccountMail } from '../api/account-mail';
 import type { JourneyDeps } from '../api/journey-actions';
+import { notFound } from '../api/problem';
 import { createCsrf } from './csrf';
 import { loadMember, requireMember } from './member-session';
 import { pageErrors } from './page-errors';
@@ -45,12 +46,22 @@ export function webRoutes(deps: WebDeps): Router {
     },
   ];
   const errors = pageErrors(deps.log);
+  // A path under the app's pages that names none is "Page introuvable", not the API's JSON.
+  const noPage: RequestHandler = (_req, _res, next) => next(notFound('No such page.'));
 
   router.use('/dsfr', express.static(DSFR_DIST, { index: false, maxAge: '1d', fallthrough: false }));
-  router.use('/connexion', ...page, signInRoutes(deps, secure), errors);
+  router.use('/connexion', ...page, signInRoutes(deps, secure), noPage, errors);
   router.post('/deconnexion', ...page, signOut(deps.db, secure), errors);
-  router.use('/parcours', ...page, requireMember, journeyPageRoutes(deps), actionRoutes(deps), errors);
-  router.use('/orienter', ...page, requireMember, referralRoutes(deps), errors);
+  router.use(
+    '/parcours',
+    ...page,
+    requireMember,
+    journeyPageRoutes(deps),
+    actionRoutes(deps),
+    noPage,
+    errors,
+  );
+  router.use('/orienter', ...page, requireMember, referralRoutes(deps), noPage, errors);
   router.get('/', ...page, home, errors);
   return router;
 }

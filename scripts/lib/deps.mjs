@@ -37,10 +37,15 @@ export function ensureDependencies(log = console.log) {
  * playwright-core). Installed with apt-get when missing and running as root;
  * otherwise stops with what to install.
  */
-export function ensureChromium(log = console.log) {
-  const chromium = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+export function ensureChromium(
+  log = console.log,
+  {
+    chromium = process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    isRoot = typeof process.getuid === 'function' && process.getuid() === 0,
+  } = {},
+) {
   if (existsSync(chromium)) return;
-  if (typeof process.getuid !== 'function' || process.getuid() !== 0) {
+  if (!isRoot) {
     throw new Error(
       `Chromium is missing (${chromium}); the web app's tests drive it. Install it with ` +
         '`sudo apt-get update && sudo apt-get install -y chromium` (Debian), or set CHROMIUM_PATH to a Chromium binary.',

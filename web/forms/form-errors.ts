@@ -2,6 +2,7 @@
 // the API's schema, or from the Problem the API would have answered.
 import type { z } from 'zod';
 import { Problem } from '../../api/problem';
+import { refusalText } from './refusal-text';
 import type { FormField } from './schema-fields';
 
 export interface FormErrors {
@@ -11,9 +12,9 @@ export interface FormErrors {
   summary: { field?: string; message: string }[];
 }
 
-function issueMessage(issue: z.core.$ZodIssue, field: FormField | undefined): string {
+function issueMessage(issue: z.core.$ZodIssue, field: FormField | undefined, missing: boolean): string {
   const kind = field?.kind;
-  if (issue.code === 'invalid_type' && issue.input === undefined) {
+  if (missing) {
     return kind === 'select' || kind === 'boolean' ? 'Choisissez une réponse.' : 'Ce champ est obligatoire.';
   }
   if (issue.code === 'unrecognized_keys') return 'Ce formulaire contient un champ inconnu.';
@@ -32,17 +33,22 @@ function issueMessage(issue: z.core.$ZodIssue, field: FormField | undefined): st
   return 'Cette valeur n’est pas acceptée (caractères de contrôle ?).';
 }
 
-/** French errors of a failed parse; `fieldOf` maps an issue path to a form field name. */
+/**
+ * French errors of a failed parse of the posted `values`; `fieldOf` maps an
+ * issue path to a form field name.
+ */
 export function zodErrors(
   error: z.ZodError,
   fields: FormField[],
+  values: Record<string, string>,
   fieldOf: (path: string) => string = (p) => p,
 ): FormErrors {
   const out: FormErrors = { fields: {}, summary: [] };
   for (const issue of error.issues) {
     const name = fieldOf(issue.path.map(String).join('.'));
     const field = fields.find((f) => f.name === name);
-    const message = issueMessage(issue, field);
+    const missing = issue.code !== 'unrecognized_keys' && !(values[name] ?? '').trim();
+    const message = issueMessage(issue, field, missing);
     if (field && !out.fields[name]) {
       out.fields[name] = message;
       out.summary.push({ field: name, message: `${field.label} : ${message}` });
@@ -63,10 +69,13 @@ export function problemErrors(
   for (const e of listed) {
     const field = fields.find((f) => f.name === fieldOf(e.field));
     if (field) {
-      out.fields[field.name] = `${lead} ${problem.detail ?? e.message}`;
-      out.summary.push({ field: field.name, message: `${field.label} : ${problem.detail ?? e.message}` });
+      const reason = refusalText(problem.detail ?? e.message);
+      out.fields[field.name] = `${lead} ${reason}`;
+      out.summary.push({ field: field.name, message: `${field.label} : ${reason}` });
     }
   }
-  if (out.summary.length === 0) out.summary.push({ message: `${lead} ${problem.detail ?? problem.title}` });
+  if (out.summary.length === 0) {
+    out.summary.push({ message: `${lead} ${refusalText(problem.detail ?? problem.title)}` });
+  }
   return out;
 }

@@ -87,7 +87,7 @@ export function actionRoutes(deps: WebDeps): Router {
     const body = bodyOf(fields, values);
     const parsed = ACTION_BODIES[action].safeParse(body);
     if (!parsed.success) {
-      const errors = zodErrors(parsed.error, fields);
+      const errors = zodErrors(parsed.error, fields, values);
       return showForm(req, res, journey, action, withValues(fields, values, errors.fields), errors, 422);
     }
     try {

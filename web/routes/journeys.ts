@@ -40,6 +40,7 @@ export function journeyPageRoutes(deps: WebDeps): Router {
           ...f,
           label: FILTER_LABELS[f.name] ?? f.label,
         })),
+        values,
       );
       for (const issue of parsed.error.issues) delete values[String(issue.path[0])];
       parsed = ListJourneysQuery.safeParse({ ...values, limit: PAGE_SIZE });

@@ -110,7 +110,7 @@ export function referralRoutes(deps: WebDeps): Router {
     const idempotencyKey = key.success ? key.data : randomUUID();
     const parsed = CreateJourney.safeParse(referralBody(fields, values));
     if (!parsed.success) {
-      const errors = zodErrors(parsed.error, fields, fieldOf);
+      const errors = zodErrors(parsed.error, fields, values, fieldOf);
       return showForm(res, withValues(fields, values, errors.fields), idempotencyKey, errors, 422);
     }
     let journeyId: string;

@@ -9,6 +9,7 @@ import { DIPLOMA_LEVELS, FOLLOW_UP_OUTCOMES, GENDERS } from '../../domain/codes'
 import type { ActionName, Status } from '../../domain/transitions';
 import {
   ACTION_LABELS,
+  emailLabel,
   eventLabel,
   FOLLOW_UP_STATUS_LABELS,
   MILESTONE_LABELS,
@@ -129,7 +130,7 @@ export async function journeyPage(db: Db, caller: Caller, id: string) {
       })),
     emails: notifications.map((n) => ({
       at: formatDateTime((n.sentAt ?? n.createdAt).toISOString()),
-      template: n.template,
+      template: emailLabel(n.template),
       recipient: n.recipient || '—',
       status: NOTIFICATION_STATUS_LABELS[n.status] ?? n.status,
     })),
