@@ -1,7 +1,8 @@
 // The benchmark itself, run by `npm run bench` (scripts/bench.mjs), which
 // provides a Temporal dev server of its own, a fresh database and the
-// workflow bundle. Everything is real: the worker, the API over HTTP,
-// PostgreSQL, mail written as .eml files (the `npm start` default).
+// workflow bundle. Everything is real, and set up as the tests set it up
+// (test/support/stack.ts): the worker, the API over HTTP, PostgreSQL, mail
+// written as .eml files (the `npm start` default).
 //
 // The machine is shared and noisy, so each measure comes with a baseline
 // taken in the same run, and the report gives ratios against it:
@@ -11,23 +12,15 @@
 // - the worker's memory per running journey, from heap deltas;
 // - the web app's pages (bench/pages.ts) against GET /healthz, over the
 //   same 10,000 journeys.
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
-import { createMailer } from '../mail/mailer';
-import { closeApp, createApp } from '../api/app';
-import { createDb, type Db } from '../prisma/client';
+import { startStack, type TestStack } from '../test/support/stack';
 import { measurePages } from './pages';
-import { createJourneyWorker } from '../worker/create-worker';
 import { AGE_BANDS, DIPLOMA_LEVELS, FOLLOW_UP_OUTCOMES, GENDERS } from '../domain/codes';
 import { DEFAULT_POLICY } from '../domain/policy';
-import { STATUSES } from '../domain/transitions';
+import { STATUSES, type Status } from '../domain/transitions';
 
 const REFERRALS = Number(process.env.BENCH_REFERRALS ?? 200);
 const STATS_JOURNEYS = Number(process.env.BENCH_STATS_JOURNEYS ?? 10_000);
@@ -105,108 +98,87 @@ function heapMb(): number {
 
 const pick = <T>(list: readonly T[], i: number): T => list[i % list.length] as T;
 
+const DAY_MS = 86_400_000;
+
+/**
+ * The read-model fields a journey in `status` holds, as the workflow would
+ * have left them: decided once past review, started once past admission,
+ * exited (completed or dropped out) once in follow-up or closed after it.
+ */
+function lifeOf(status: Status, i: number, referredAt: Date) {
+  const at = (days: number) => new Date(referredAt.getTime() + days * DAY_MS);
+  const decided = !['referred', 'in_review', 'expired'].includes(status);
+  const started = ['in_training', 'suspended', 'follow_up', 'closed'].includes(status);
+  const exited = status === 'follow_up' || status === 'closed';
+  const exitKind = i % 4 === 0 ? 'dropped_out' : 'completed';
+  return {
+    decidedAt: decided ? at(10) : null,
+    plannedStartDate: started || status === 'admitted' ? at(30) : null,
+    startDate: started ? at(30) : null,
+    exitKind: exited ? exitKind : null,
+    exitDate: exited ? at(200) : null,
+    certified: exited && exitKind === 'completed' ? i % 2 === 0 : null,
+    closedAt: ['refused', 'withdrawn', 'expired', 'closed'].includes(status)
+      ? at(status === 'closed' ? 400 : 20)
+      : null,
+  };
+}
+
+/** The test stack (API, worker, PostgreSQL, mail in .eml files), with fabriques in four regions. */
 class Bench {
-  db!: Db;
-  client!: Client;
-  worker!: Worker;
-  running!: Promise<void>;
-  server!: Server;
-  app!: ReturnType<typeof createApp>;
-  baseUrl = '';
-  adminKey = `adm_${randomBytes(16).toString('hex')}`;
+  stack!: TestStack;
   keys: Record<'manager' | 'agency' | 'fabrique', string> = { manager: '', agency: '', fabrique: '' };
   fabriqueIds: string[] = [];
   agencyId = '';
-  managerId = '';
+
+  get db() {
+    return this.stack.db;
+  }
 
   async start(): Promise<void> {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
-    const address = process.env.TEMPORAL_ADDRESS as string;
-    this.db = createDb(process.env.DATABASE_URL as string);
-    this.client = new Client({ connection: await Connection.connect({ address }) });
-    const taskQueue = 'bench';
-    this.worker = await createJourneyWorker({
-      connection: await NativeConnection.connect({ address }),
-      namespace: 'default',
-      taskQueue,
-      workflowBundlePath: process.env.WORKFLOW_BUNDLE,
-      db: this.db,
-      mailer: createMailer({ mailDir: mkdtempSync(path.join(os.tmpdir(), 'parcours-bench-mail-')) }),
-      mailFrom: 'Parcours <no-reply@parcours.bench>',
-      publicBaseUrl: 'http://parcours.bench',
-      log: () => undefined,
-    });
-    this.running = this.worker.run();
-    this.app = createApp({
-      db: this.db,
-      temporal: this.client,
-      taskQueue,
+    this.stack = await startStack({
       policy: DEFAULT_POLICY,
-      publicBaseUrl: 'http://parcours.bench',
-      adminApiKey: this.adminKey,
-      log: () => undefined,
+      mailDir: mkdtempSync(path.join(os.tmpdir(), 'parcours-bench-mail-')),
     });
-    this.server = await new Promise<Server>((resolve) => {
-      const s = this.app.listen(0, '127.0.0.1', () => resolve(s));
-    });
-    this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    const org = async (type: string, name: string, region?: string) => {
-      const res = await this.http('POST', '/v1/organizations', this.adminKey, {
-        type,
-        name,
-        email: `${type}-${randomBytes(3).toString('hex')}@orgs.bench`,
-        ...(region ? { region } : {}),
-      });
-      return res as { id: string; apiKey: string };
-    };
-    const manager = await org('manager', 'Réseau');
-    this.keys.manager = manager.apiKey;
-    this.managerId = manager.id;
-    const agency = await org('agency', 'Mission Locale');
-    this.keys.agency = agency.apiKey;
-    this.agencyId = agency.id;
-    for (const [i, region] of ['Île-de-France', 'Hauts-de-France', 'Occitanie', 'Bretagne'].entries()) {
-      const f = await org('fabrique', `Fabrique ${i + 1}`, region);
+    const { orgs } = this.stack;
+    this.keys = { manager: orgs.manager.key, agency: orgs.agency.key, fabrique: orgs.fabrique.key };
+    this.agencyId = orgs.agency.id;
+    this.fabriqueIds = [orgs.fabrique.id, orgs.fabrique2.id];
+    for (const region of ['Occitanie', 'Bretagne']) {
+      const f = (await this.http('POST', '/v1/organizations', this.stack.adminKey, {
+        type: 'fabrique',
+        name: `Fabrique ${region}`,
+        email: `fabrique-${region.toLowerCase()}@orgs.bench`,
+        region,
+      })) as { id: string };
       this.fabriqueIds.push(f.id);
-      if (i === 0) this.keys.fabrique = f.apiKey;
     }
   }
 
+  get baseUrl(): string {
+    return this.stack.baseUrl;
+  }
+
   async http(method: string, route: string, key?: string, body?: unknown): Promise<unknown> {
-    const res = await fetch(`${this.baseUrl}${route}`, {
-      method,
-      headers: {
-        ...(key ? { authorization: `Bearer ${key}` } : {}),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
+    const res = await this.stack.request(method, route, key, body);
     if (res.status >= 300)
-      throw new Error(`${method} ${route} answered ${res.status}: ${text.slice(0, 300)}`);
-    return text ? JSON.parse(text) : null;
+      throw new Error(`${method} ${route} answered ${res.status}: ${res.text.slice(0, 300)}`);
+    return res.text ? res.body : null;
   }
 
   referral(i: number) {
-    const tag = randomBytes(4).toString('hex');
     return {
-      learner: {
-        firstName: `Prénom${tag}`,
-        lastName: `Nom${tag}`,
-        email: `learner-${tag}@learners.bench`,
-        birthDate: '2004-03-17',
+      learner: this.stack.learner({
         gender: pick(GENDERS.codes, i),
-        postalCode: '93200',
         qpvResident: i % 2 === 0,
         diplomaLevel: pick(DIPLOMA_LEVELS.codes, i),
-      },
+      }),
       fabriqueId: this.fabriqueIds[0],
     };
   }
 
   /** 10,000 journeys written straight into the read model, as years of referrals would leave it. */
   async seedReadModel(count: number): Promise<void> {
-    const day = 86_400_000;
     const since = Date.UTC(2024, 0, 1);
     for (let start = 0; start < count; start += 1000) {
       const n = Math.min(1000, count - start);
@@ -220,9 +192,8 @@ class Bench {
       await this.db.learner.createMany({ data: learners });
       const journeys = learners.map((l, k) => {
         const i = start + k;
-        const referredAt = new Date(since + (i % 700) * day);
+        const referredAt = new Date(since + (i % 700) * DAY_MS);
         const status = pick(STATUSES, i);
-        const exited = ['dropped_out', 'completed', 'follow_up', 'closed'].includes(status);
         return {
           id: crypto.randomUUID(),
           learnerId: l.id,
@@ -230,11 +201,7 @@ class Bench {
           fabriqueId: pick(this.fabriqueIds, i),
           status,
           referredAt,
-          decidedAt: new Date(referredAt.getTime() + 10 * day),
-          startDate: new Date(referredAt.getTime() + 30 * day),
-          exitKind: exited ? (i % 4 === 0 ? 'dropped_out' : 'completed') : null,
-          exitDate: exited ? new Date(referredAt.getTime() + 200 * day) : null,
-          certified: exited ? i % 2 === 0 : null,
+          ...lifeOf(status, i, referredAt),
           policy: {},
         };
       });
@@ -256,12 +223,7 @@ class Bench {
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-    await closeApp(this.app);
-    this.worker.shutdown();
-    await this.running;
-    await this.client.connection.close();
-    await this.db.$disconnect();
+    await this.stack.stop();
   }
 }
 
@@ -270,7 +232,7 @@ async function main(): Promise<void> {
   await bench.start();
   const { keys } = bench;
   try {
-    log(`API on ${bench.baseUrl}; worker on task queue "bench"`);
+    log(`API on ${bench.baseUrl}; worker on task queue ${bench.stack.taskQueue}`);
 
     // Warm-up: connections, JIT, the workflow cache.
     for (let i = 0; i < 20; i++) await bench.http('GET', '/healthz');
@@ -354,8 +316,8 @@ async function main(): Promise<void> {
       {
         db: bench.db,
         baseUrl: bench.baseUrl,
-        adminKey: bench.adminKey,
-        managerId: bench.managerId,
+        adminKey: bench.stack.adminKey,
+        managerId: bench.stack.orgs.manager.id,
         fabriqueId: bench.fabriqueIds[0] as string,
         journeyId: warm.id,
       },

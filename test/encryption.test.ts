@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from '@temporalio/client';
 import type { EncryptionKeys } from '../temporal/payload-codec';
+import { stateQuery, workflowIdFor } from '../workflows/messages';
 import { fetchHistory, historyText } from './support/histories';
 import { startStack, today, type TestStack } from './support/stack';
 
@@ -51,7 +52,7 @@ test('the Temporal server holds no plaintext payload of an encrypted journey', a
     expect(text).not.toContain(clear);
   }
   // The keyed client reads it back.
-  const state = await stack.client.workflow.getHandle(`journey-${j.id}`).query('state');
+  const state = await stack.client.workflow.getHandle(workflowIdFor(j.id)).query(stateQuery);
   expect(state).toMatchObject({ status: 'admitted', durationMonths: 9 });
 });
 

@@ -5,6 +5,7 @@ import pg from 'pg';
 import { closeApp, createApp } from '../api/app';
 import { createDb, type Db } from '../prisma/client';
 import { DEFAULT_POLICY } from '../domain/policy';
+import { workflowIdFor } from '../workflows/messages';
 import { ensureTemporalCli, freePort, startDevServer } from '../scripts/lib/temporal.mjs';
 import { startStack, type TestStack } from './support/stack';
 
@@ -18,7 +19,7 @@ afterAll(async () => {
 
 test('a referral runs as a workflow on the Temporal server and its row is readable over a second connection', async () => {
   const journey = await stack.refer();
-  const description = await stack.client.workflow.getHandle(`journey-${journey.id}`).describe();
+  const description = await stack.client.workflow.getHandle(workflowIdFor(journey.id)).describe();
   expect(description.status.name).toBe('RUNNING');
   expect(description.taskQueue).toBe(stack.taskQueue);
 

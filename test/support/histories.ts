@@ -4,13 +4,14 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
+import { workflowIdFor } from '../../workflows/messages';
 
 const { History } = temporal.api.history.v1;
 
 export const HISTORIES_DIR = path.resolve(__dirname, '../histories');
 
 export async function fetchHistory(client: Client, journeyId: string) {
-  return client.workflow.getHandle(`journey-${journeyId}`).fetchHistory();
+  return client.workflow.getHandle(workflowIdFor(journeyId)).fetchHistory();
 }
 
 /**
