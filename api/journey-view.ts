@@ -26,7 +26,11 @@ export function scopeOf(caller: Caller): Prisma.JourneyWhereInput {
  * The journey if the caller may see it. Another organisation's journey is
  * answered as an unknown one (404): its existence is not the caller's to know.
  */
-export async function findVisibleJourney(db: Db, caller: Caller, id: string): Promise<VisibleJourney> {
+export async function findVisibleJourney(
+  db: Db | Prisma.TransactionClient,
+  caller: Caller,
+  id: string,
+): Promise<VisibleJourney> {
   const journey = await db.journey.findUnique({ where: { id }, include: journeyInclude });
   if (!journey) throw notFound(`No journey ${id}.`);
   if (!ownsJourney(caller, journey)) throw notFound(`No journey ${id}.`);
@@ -94,7 +98,15 @@ export function allowedActionsFor(
 }
 
 export async function loadJourneyJson(db: Db, caller: Caller, id: string) {
-  const journey = await findVisibleJourney(db, caller, id);
-  const timeline = await db.timelineEntry.findMany({ where: { journeyId: id }, orderBy: { seq: 'asc' } });
+  // One snapshot, so that the row and its timeline show the same events: the
+  // journal writes both in one transaction, and an event between two reads
+  // would otherwise show a timeline ahead of the row.
+  const { journey, timeline } = await db.$transaction(
+    async (tx) => ({
+      journey: await findVisibleJourney(tx, caller, id),
+      timeline: await tx.timelineEntry.findMany({ where: { journeyId: id }, orderBy: { seq: 'asc' } }),
+    }),
+    { isolationLevel: 'RepeatableRead' },
+  );
   return toJourneyJson(journey, caller, timeline);
 }

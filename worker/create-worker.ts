@@ -31,6 +31,9 @@ export async function createJourneyWorker(options: JourneyWorkerOptions): Promis
     dataConverter: dataConverterFor(options.encryption),
     // On SIGINT/SIGTERM, running activities get this long to finish.
     shutdownGraceTime: '10 seconds',
+    // A journey cached by a worker that died goes to another worker after
+    // this long (10 s by default), so its next action is not held up.
+    stickyQueueScheduleToStartTimeout: '3 seconds',
     ...code,
   });
 }

@@ -31,7 +31,8 @@ import { actionUpdates, stateQuery } from './messages';
 // The journal is one short transaction: an attempt lost with its worker is
 // retried after a few seconds, so the read model catches up quickly.
 const { recordEvent } = proxyActivities<JourneyActivities>({
-  startToCloseTimeout: '5 seconds',
+  // A late attempt still commits, so its retry finds the work done and returns at once.
+  startToCloseTimeout: '3 seconds',
   retry: { initialInterval: '500 milliseconds', maximumInterval: '1 minute' },
 });
 const { erasePersonalData } = proxyActivities<JourneyActivities>({
