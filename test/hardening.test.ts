@@ -9,6 +9,7 @@ import { createMailer } from '../mail/mailer';
 import { loadConfig } from '../config/env';
 import { FOLLOW_UP_SOON, liveFollowUpLinks } from './support/follow-up-links';
 import { MAX_TIMES_PER_ACTION } from '../domain/transitions';
+import { workflowIdFor } from '../workflows/messages';
 import { startStack, today, type TestStack } from './support/stack';
 
 let stack: TestStack;
@@ -262,6 +263,14 @@ describe('a journey no caller can block', () => {
     // The journey still moves on to its end.
     await stack.must(id, 'record-completion', fabrique.key, { date: today(), certified: true });
     expect((await stack.journey(id)).status).toBe('follow_up');
+    // Far from Temporal's limits (2,000 Updates, 50,000 events per run), which the review reached.
+    const { events } = await stack.client.workflow.getHandle(workflowIdFor(id)).fetchHistory();
+    const updates = (events ?? []).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).length;
+    expect(updates).toBe(2 + 2 * MAX_TIMES_PER_ACTION + 1);
+    expect(events?.length ?? 0).toBeLessThan(1_000);
+    console.log(
+      `the abusive journey: ${events?.length} history events, ${updates} Updates, ${agencyEmails().length} emails to the agency`,
+    );
   });
 });
 
