@@ -18,9 +18,10 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startStack, type TestStack } from '../test/support/stack';
 import { measurePages } from './pages';
-import { AGE_BANDS, DIPLOMA_LEVELS, FOLLOW_UP_OUTCOMES, GENDERS } from '../domain/codes';
+import { pick, seedReadModel } from './seed';
+import { quantile, timed } from './timing';
+import { DIPLOMA_LEVELS, GENDERS } from '../domain/codes';
 import { DEFAULT_POLICY } from '../domain/policy';
-import { STATUSES, type Status } from '../domain/transitions';
 
 const REFERRALS = Number(process.env.BENCH_REFERRALS ?? 200);
 const STATS_JOURNEYS = Number(process.env.BENCH_STATS_JOURNEYS ?? 10_000);
@@ -39,28 +40,6 @@ interface Measure {
 const results: Measure[] = [];
 const notes: Record<string, number | string> = {};
 const log = (m: string) => console.log(`[bench] ${m}`);
-
-function quantile(sorted: number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-}
-
-/** Runs `fn(i)` `runs` times, `concurrency` at once; the durations and the wall time. */
-async function timed(runs: number, concurrency: number, fn: (i: number) => Promise<void>) {
-  const durations: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < runs) {
-        const i = next++;
-        const t0 = performance.now();
-        await fn(i);
-        durations.push(performance.now() - t0);
-      }
-    }),
-  );
-  return { durations: durations.sort((a, b) => a - b), wallMs: performance.now() - started };
-}
 
 async function measure(
   name: string,
@@ -94,34 +73,6 @@ async function measure(
 function heapMb(): number {
   global.gc?.();
   return process.memoryUsage().heapUsed / 2 ** 20;
-}
-
-const pick = <T>(list: readonly T[], i: number): T => list[i % list.length] as T;
-
-const DAY_MS = 86_400_000;
-
-/**
- * The read-model fields a journey in `status` holds, as the workflow would
- * have left them: decided once past review, started once past admission,
- * exited (completed or dropped out) once in follow-up or closed after it.
- */
-function lifeOf(status: Status, i: number, referredAt: Date) {
-  const at = (days: number) => new Date(referredAt.getTime() + days * DAY_MS);
-  const decided = !['referred', 'in_review', 'expired'].includes(status);
-  const started = ['in_training', 'suspended', 'follow_up', 'closed'].includes(status);
-  const exited = status === 'follow_up' || status === 'closed';
-  const exitKind = i % 4 === 0 ? 'dropped_out' : 'completed';
-  return {
-    decidedAt: decided ? at(10) : null,
-    plannedStartDate: started || status === 'admitted' ? at(30) : null,
-    startDate: started ? at(30) : null,
-    exitKind: exited ? exitKind : null,
-    exitDate: exited ? at(200) : null,
-    certified: exited && exitKind === 'completed' ? i % 2 === 0 : null,
-    closedAt: ['refused', 'withdrawn', 'expired', 'closed'].includes(status)
-      ? at(status === 'closed' ? 400 : 20)
-      : null,
-  };
 }
 
 /** The test stack (API, worker, PostgreSQL, mail in .eml files), with fabriques in four regions. */
@@ -178,48 +129,8 @@ class Bench {
   }
 
   /** 10,000 journeys written straight into the read model, as years of referrals would leave it. */
-  async seedReadModel(count: number): Promise<void> {
-    const since = Date.UTC(2024, 0, 1);
-    for (let start = 0; start < count; start += 1000) {
-      const n = Math.min(1000, count - start);
-      const learners = Array.from({ length: n }, (_, k) => ({
-        id: crypto.randomUUID(),
-        gender: pick(GENDERS.codes, start + k),
-        ageBand: pick(AGE_BANDS.codes, start + k),
-        qpvResident: (start + k) % 3 !== 0,
-        diplomaLevel: pick(DIPLOMA_LEVELS.codes, start + k),
-      }));
-      await this.db.learner.createMany({ data: learners });
-      const journeys = learners.map((l, k) => {
-        const i = start + k;
-        const referredAt = new Date(since + (i % 700) * DAY_MS);
-        const status = pick(STATUSES, i);
-        return {
-          id: crypto.randomUUID(),
-          learnerId: l.id,
-          agencyId: this.agencyId,
-          fabriqueId: pick(this.fabriqueIds, i),
-          status,
-          referredAt,
-          ...lifeOf(status, i, referredAt),
-          policy: {},
-        };
-      });
-      await this.db.journey.createMany({ data: journeys });
-      await this.db.followUp.createMany({
-        data: journeys
-          .filter((j) => j.exitDate)
-          .flatMap((j, k) =>
-            (['3m', '6m'] as const).map((milestone) => ({
-              journeyId: j.id,
-              milestone,
-              dueDate: j.exitDate as Date,
-              status: 'answered',
-              outcome: pick(FOLLOW_UP_OUTCOMES.codes, k),
-            })),
-          ),
-      });
-    }
+  seedReadModel(count: number): Promise<void> {
+    return seedReadModel(this.db, { agencyId: this.agencyId, fabriqueIds: this.fabriqueIds }, count);
   }
 
   async stop(): Promise<void> {
