@@ -33,10 +33,14 @@ function refusedForGood(err: unknown): boolean {
   return typeof responseCode === 'number' && responseCode >= 500;
 }
 
+const NEVER_CONNECTED = ['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN'];
+
 /** Errors after which the message certainly did not leave. */
 function certainlyNotSent(err: unknown): boolean {
-  const e = err as { code?: string; responseCode?: number };
+  // nodemailer reports a refused connection as ESOCKET and keeps the system's code apart.
+  const e = err as { code?: string; originalCode?: string; syscall?: string; responseCode?: number };
   if (typeof e.responseCode === 'number' && e.responseCode >= 400) return true;
+  if (e.syscall === 'connect' || NEVER_CONNECTED.includes(e.originalCode ?? '')) return true;
   return ['ECONNECTION', 'ECONNREFUSED', 'ETIMEDOUT', 'EDNS', 'EAUTH', 'ETLS', 'EENVELOPE'].includes(
     e.code ?? '',
   );

@@ -301,7 +301,11 @@ export const organizations: Family = (ctx) => {
       methodFor('DELETE'),
       fc.tuple(orgPath(ctx), fc.oneof(fc.stringMatching(/^[0-9a-f]{16}$/), junkId)).map(([org, keyId]) => ({
         path: `/v1/organizations/${org.id}/api-keys/${keyId}`,
-        target: { route: 'revoke-key' as const, real: false },
+        // An empty or "." key id leaves the listing's own path (…/api-keys/),
+        // where a POST with the admin key issues a key: a request that may write.
+        target: ['', '.'].includes(keyId)
+          ? { route: 'keys' as const, real: org.real }
+          : { route: 'revoke-key' as const, real: false },
       })),
       fc.constant(undefined),
     ),

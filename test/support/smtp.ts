@@ -36,6 +36,8 @@ export class Inbox {
   private rejections = 0;
   private rejectionCode = 451;
   url = '';
+  /** The port it listens on, kept across a stop so that it can come back there. */
+  port = 0;
 
   /** The next `count` messages are refused: for now (451) or, with 550, for good. */
   rejectNext(count: number, responseCode = 451): void {
@@ -51,7 +53,8 @@ export class Inbox {
     return new Promise((held) => this.holds.push({ template, held }));
   }
 
-  async start(): Promise<void> {
+  /** Listens on `port`: 0 for a free one, or the port it had, to come back after `stop()`. */
+  async start(port = 0): Promise<void> {
     this.server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
@@ -85,9 +88,9 @@ export class Inbox {
           .catch((err: Error) => callback(err));
       },
     });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    const { port } = this.server.server.address() as AddressInfo;
-    this.url = `smtp://127.0.0.1:${port}`;
+    await new Promise<void>((resolve) => this.server.listen(port, '127.0.0.1', resolve));
+    this.port = (this.server.server.address() as AddressInfo).port;
+    this.url = `smtp://127.0.0.1:${this.port}`;
   }
 
   async stop(): Promise<void> {
