@@ -3,6 +3,8 @@
 // asked with an Idempotency-Key runs as an Update whose ID comes from the
 // key, so Temporal runs it once and gives every retry the first outcome.
 import {
+  isGrpcServiceError,
+  ServiceError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
@@ -74,7 +76,7 @@ export async function runAction(
       handle.executeUpdate(actionUpdates[action], { args: [prepared.request], updateId: prepared.updateId }),
     );
   } catch (err) {
-    const problem = toProblem(err, action);
+    const problem = actionProblem(err, action);
     // Refused: nothing happened, so nothing stays. Unknown: the Update may
     // still run, and will read its text.
     if (problem.status !== 503) await forget(deps.db, prepared.written);
@@ -146,7 +148,8 @@ async function forget(db: Db, written: PreparedAction['written']): Promise<void>
   if (written.textId) await db.actionText.deleteMany({ where: { id: written.textId } });
 }
 
-function toProblem(err: unknown, action: ActionName): Problem {
+/** How an action's failure reads in HTTP, for the API and the web app alike. */
+export function actionProblem(err: unknown, action: ActionName): Problem {
   if (err instanceof Problem) return err;
   if (err instanceof WorkflowUpdateFailedError) {
     const cause = err.cause as { type?: string; message?: string; details?: unknown[] } | undefined;
@@ -162,5 +165,31 @@ function toProblem(err: unknown, action: ActionName): Problem {
     return conflict(`${action} is not allowed: this journey has ended.`, { action });
   }
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return outcomeUnknown(action);
+  const limit = engineLimit(err, action);
+  if (limit) return limit;
   return engineUnavailable(err);
+}
+
+// gRPC status codes (grpc/grpc doc/statuscodes.md), as Temporal answers them.
+const RESOURCE_EXHAUSTED = 8;
+const FAILED_PRECONDITION = 9;
+
+/**
+ * Temporal refused the Update for a limit, not for being down: too many
+ * requests for now (429, try again later), or a limit of the journey's
+ * workflow run such as its number of Updates (409: more of the same will
+ * not pass). Not a 503 "not reachable", which would send the caller retrying.
+ */
+function engineLimit(err: unknown, action: ActionName): Problem | null {
+  const grpc = err instanceof ServiceError ? err.cause : err;
+  if (!isGrpcServiceError(grpc)) return null;
+  if (grpc.code === RESOURCE_EXHAUSTED) {
+    const problem = new Problem(429, 'Too many requests', `The journey engine is busy: ${grpc.details}`);
+    problem.retryAfter = 5;
+    return problem;
+  }
+  if (grpc.code === FAILED_PRECONDITION) {
+    return conflict(`${action} cannot be taken on this journey now: ${grpc.details}`, { action });
+  }
+  return null;
 }
