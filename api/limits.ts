@@ -39,25 +39,33 @@ export const DEFAULT_LIMITS: Limits = {
  * busy client that does not fail is never held back, however many requests
  * it has in flight.
  */
+/** A counter per key over a window, as express-rate-limit keeps them (it sets the window up). */
+function windowedStore(windowMs: number, limit: number): MemoryStore {
+  const store = new MemoryStore();
+  rateLimit({ windowMs, limit, store });
+  return store;
+}
+
+/** A 429 saying when the window ends, in whole seconds (Retry-After). */
+function tooMany(detail: string, resetTime: Date | undefined): Problem {
+  const problem = new Problem(429, 'Too many requests', detail);
+  problem.retryAfter = Math.max(1, Math.ceil(((resetTime?.getTime() ?? Date.now()) - Date.now()) / 1000));
+  return problem;
+}
+
 function failureLimit(options: {
   limit: number;
   windowMs: number;
   failed: (status: number) => boolean;
   detail: string;
 }): RequestHandler {
-  const store = new MemoryStore();
-  // express-rate-limit sets up the store (its window) and keys clients by address, IPv6 by subnet.
-  rateLimit({ windowMs: options.windowMs, limit: options.limit, store });
+  const store = windowedStore(options.windowMs, options.limit);
   return (req, res, next) => {
+    // Clients keyed by address, IPv6 by subnet, as express-rate-limit does.
     const key = ipKeyGenerator(req.ip ?? '');
     store.get(key).then((hits) => {
       if (hits && hits.totalHits >= options.limit) {
-        const seconds = Math.max(
-          1,
-          Math.ceil(((hits.resetTime?.getTime() ?? Date.now()) - Date.now()) / 1000),
-        );
-        res.set('Retry-After', String(seconds));
-        return sendProblem(res, new Problem(429, 'Too many requests', options.detail));
+        return sendProblem(res, tooMany(options.detail, hits.resetTime));
       }
       res.on('finish', () => {
         if (options.failed(res.statusCode)) void store.increment(key);
@@ -94,21 +102,11 @@ export function followUpLimit(limits: Limits): RequestHandler {
  * mailbox. Counted per API process. Throws a 429 problem.
  */
 export function journeyActionLimit(limits: Limits): (journeyId: string) => Promise<void> {
-  const store = new MemoryStore();
-  rateLimit({ windowMs: limits.windowMs, limit: limits.actionsPerJourney, store });
+  const store = windowedStore(limits.windowMs, limits.actionsPerJourney);
   return async (journeyId) => {
     const hits = await store.increment(`journey:${journeyId}`);
     if (hits.totalHits > limits.actionsPerJourney) {
-      const problem = new Problem(
-        429,
-        'Too many requests',
-        'Too many actions on this journey; try again later.',
-      );
-      problem.retryAfter = Math.max(
-        1,
-        Math.ceil(((hits.resetTime?.getTime() ?? Date.now()) - Date.now()) / 1000),
-      );
-      throw problem;
+      throw tooMany('Too many actions on this journey; try again later.', hits.resetTime);
     }
   };
 }
