@@ -186,6 +186,21 @@ describe('Content-Security-Policy', () => {
     expect(csp).not.toMatch(/unsafe-inline|https?:/);
   });
 
+  test('the people’s pages load only this site’s own scripts, styles, images and fonts', async () => {
+    const res = await fetch(`${stack.baseUrl}/connexion`);
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(res.status).toBe(200);
+    for (const directive of [
+      "script-src 'self'",
+      "style-src 'self'",
+      "form-action 'self'",
+      "frame-ancestors 'none'",
+    ]) {
+      expect(csp).toContain(directive);
+    }
+    expect(csp).not.toMatch(/unsafe-inline|https?:/);
+  });
+
   test('the API docs keep what Swagger UI needs, from this site only', async () => {
     const res = await fetch(`${stack.baseUrl}/docs/`);
     const csp = res.headers.get('content-security-policy') ?? '';
