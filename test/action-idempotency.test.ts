@@ -32,6 +32,23 @@ function act(journeyId: string, action: string, body: unknown, key: string, base
   });
 }
 
+/**
+ * As a client does: while the answer is 503, wait as Retry-After says and
+ * send the same request, with the same key, again (within 30 s). A worker
+ * that comes back picks the journey up only once its old sticky queue times
+ * out, so the first retry may still be too early for the action's deadline.
+ */
+async function retryAsTold(send: () => Promise<Response>): Promise<Response> {
+  const until = Date.now() + 30_000;
+  for (;;) {
+    const res = await send();
+    if (res.status !== 503 || Date.now() > until) return res;
+    const wait = Number(res.headers.get('retry-after'));
+    expect(wait).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, wait * 1000));
+  }
+}
+
 async function timelineOf(journeyId: string): Promise<string[]> {
   return (await stack.journey(journeyId)).timeline.map((t: { action: string }) => t.action);
 }
@@ -95,7 +112,7 @@ test('no worker to run the action: 503 with Retry-After, then the retry with the
   } finally {
     await stack.startWorker();
   }
-  const retry = await act(j.id, 'admit', body, 'admit-1');
+  const retry = await retryAsTold(() => act(j.id, 'admit', body, 'admit-1'));
   expect(retry.status).toBe(200);
   expect(((await retry.json()) as { status: string }).status).toBe('admitted');
   expect(await timelineOf(j.id)).toEqual(['refer', 'admit']);
@@ -132,7 +149,7 @@ test('Temporal unreachable: 503 with Retry-After, never a 500; the retry with th
     await temporal.connection.close();
   }
   expect(await timelineOf(j.id)).toEqual(['refer']);
-  const retry = await act(j.id, 'take-in-review', {}, 'review-cut');
+  const retry = await retryAsTold(() => act(j.id, 'take-in-review', {}, 'review-cut'));
   expect(retry.status).toBe(200);
   expect(await timelineOf(j.id)).toEqual(['refer', 'take-in-review']);
 });
