@@ -46,6 +46,8 @@ export interface AppDeps {
   startedTarget?: number;
   /** How long an action waits for its outcome before answering 503 (20 s by default). */
   actionTimeoutMs?: number;
+  /** History events a journey's workflow run holds before it continues as new; tests set it low. */
+  historyLimit?: number;
   /** The worker's .eml folder, when mail does not go out over SMTP: erasure deletes the learner's copies. */
   mailCopies?: MailCopies;
   /** Sends the API's own emails: sign-in links, members added or removed. Without it they are not sent. */
@@ -121,6 +123,7 @@ export function createApp(deps: AppDeps): Express {
     policy: deps.policy,
     limitActions: journeyActionLimit(limits),
     actionTimeoutMs: deps.actionTimeoutMs,
+    historyLimit: deps.historyLimit,
   };
   const mail = {
     mailer: deps.mailer ?? NO_MAILER,

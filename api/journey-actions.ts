@@ -28,6 +28,8 @@ export interface JourneyDeps {
   limitActions?: (journeyId: string) => Promise<void>;
   /** How long an action waits for its outcome before answering 503 (default 20 s). */
   actionTimeoutMs?: number;
+  /** History events a journey's workflow run holds before it continues as new (tests set it low). */
+  historyLimit?: number;
 }
 
 const DEFAULT_ACTION_TIMEOUT_MS = 20_000;

@@ -23,7 +23,7 @@ async function startWorkflow(deps: JourneyDeps, input: JourneyInput): Promise<bo
       workflowId: workflowIdFor(input.journeyId),
       // A journey runs once: replaying a referral after it ended must not start it again.
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      args: [input],
+      args: [deps.historyLimit ? { ...input, historyLimit: deps.historyLimit } : input],
     });
     return true;
   } catch (err) {

@@ -4,6 +4,7 @@
 import type { FollowUpOutcome } from './codes';
 import type { DateOnly, Instant } from './dates';
 import type { TimerKind } from './deadlines';
+import type { PendingEmail } from './notifications';
 import type { Milestone, TimingPolicy } from './policy';
 import type { ActionName, Actor, Status } from './transitions';
 
@@ -35,6 +36,24 @@ export interface JourneyInput {
   policy: TimingPolicy;
   /** The agency's API key or member who referred, recorded on the `refer` entry. */
   referredBy?: Pick<Actor, 'keyId' | 'memberId'>;
+  /**
+   * History events one workflow run holds before the journey continues as a
+   * new run (default: when Temporal suggests it, or at 10,000).
+   */
+  historyLimit?: number;
+  /** Set when the journey continues from an earlier run of its workflow. */
+  carried?: CarriedJourney;
+}
+
+/** What a journey's workflow run hands to the next one when it continues as new. */
+export interface CarriedJourney {
+  state: JourneyState;
+  /** The Update IDs of the last keyed actions, so that a retry is not applied twice. */
+  keyedUpdates: string[];
+  /** How many runs came before this one. */
+  runs: number;
+  /** Emails recorded events called for and not yet sent: the new run sends them. */
+  outbox: PendingEmail[];
 }
 
 export interface JourneyState {

@@ -62,6 +62,13 @@ export type EventName = ActionName | TimerKind | 'refer';
 const n = (template: TemplateName, to: Recipient, cc?: Recipient[]): NotificationRequest =>
   cc ? { template, to, cc } : { template, to };
 
+/** An email an event called for, waiting to be sent by the journey's workflow. */
+export interface PendingEmail extends NotificationRequest {
+  seq: number;
+  event: EventName;
+  details: EventDetails;
+}
+
 /** The emails an event sends. `actor` tells who acted, so nobody is told of their own act. */
 export function notificationsFor(
   event: EventName,

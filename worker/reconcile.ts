@@ -4,7 +4,7 @@
 // writes the row lacks, from the workflow's own history (each `recordEvent`
 // input is there, as the workflow sent it), then writes the state as it
 // stands now.
-import type { Client } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import type { JourneyView } from '../domain/journey-state';
 import { MILESTONES } from '../domain/policy';
@@ -66,11 +66,33 @@ async function differences(db: Db, view: JourneyView): Promise<Difference[] | nu
   return found;
 }
 
-/** The journal writes the workflow made, read back from its history, in order. */
+type HistoryEvents = NonNullable<Awaited<ReturnType<WorkflowHandle['fetchHistory']>>['events']>;
+
+/**
+ * The histories of every run of a journey's workflow, first run first: a
+ * journey with a long history continues as a new run, which names the run
+ * it continues.
+ */
+export async function journeyRuns(
+  client: Client,
+  journeyId: string,
+): Promise<{ runId: string; events: HistoryEvents }[]> {
+  const runs: { runId: string; events: HistoryEvents }[] = [];
+  let runId: string | undefined = (await client.workflow.getHandle(workflowIdFor(journeyId)).describe())
+    .runId;
+  while (runId) {
+    const history = await client.workflow.getHandle(workflowIdFor(journeyId), runId).fetchHistory();
+    const events: HistoryEvents = history.events ?? [];
+    runs.unshift({ runId, events });
+    runId = events[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
+  }
+  return runs;
+}
+
+/** The journal writes the workflow made, read back from the histories of all its runs, in order. */
 async function recordedEvents(client: Client, journeyId: string): Promise<RecordEventInput[]> {
-  const history = await client.workflow.getHandle(workflowIdFor(journeyId)).fetchHistory();
   const events: RecordEventInput[] = [];
-  for (const e of history.events ?? []) {
+  for (const e of (await journeyRuns(client, journeyId)).flatMap((run) => run.events)) {
     const scheduled = e.activityTaskScheduledEventAttributes;
     if (scheduled?.activityType?.name !== 'recordEvent') continue;
     const [input] = await decodeArrayFromPayloads(

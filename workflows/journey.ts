@@ -5,10 +5,13 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
+  continueAsNew,
+  currentUpdateInfo,
   patched,
   proxyActivities,
   setHandler,
   sleep,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { ActionRequest } from '../domain/actions';
 import { addDuration } from '../domain/dates';
@@ -22,7 +25,7 @@ import {
   type JourneyState,
   type JourneyView,
 } from '../domain/journey-state';
-import { notificationsFor, type EventName, type NotificationRequest } from '../domain/notifications';
+import { notificationsFor, type EventName, type PendingEmail } from '../domain/notifications';
 import { DEFAULT_POLICY, type TimingPolicy } from '../domain/policy';
 import { ACTIONS, isTerminal, type ActionName, type Actor, type Status } from '../domain/transitions';
 import type { JourneyActivities, RecordEventInput } from './activity-types';
@@ -47,37 +50,49 @@ const { sendNotification } = proxyActivities<JourneyActivities>({
   retry: { initialInterval: '2 seconds', maximumInterval: '10 minutes' },
 });
 
+/** Temporal takes at most 2,000 Updates in one run; a journey continues as new well before. */
+const UPDATES_PER_RUN = 1_000;
+/** History events in one run, unless Temporal suggests continuing sooner. */
+const DEFAULT_HISTORY_LIMIT = 10_000;
+/** How many of the last Update IDs a new run remembers, to refuse a retry's second application. */
+const UPDATE_IDS_CARRIED = 200;
+
 export interface JourneyOutcome {
   status: Status;
   endReason?: string;
 }
 
-interface PendingEmail extends NotificationRequest {
-  seq: number;
-  event: EventName;
-  details: EventDetails;
-}
-
 class LearnerJourney {
+  private readonly input: JourneyInput;
   private readonly state: JourneyState;
   private readonly policy: TimingPolicy;
   private readonly referredBy: JourneyInput['referredBy'];
+  /** Updates applied in this run and the runs before, most recent last. */
+  private readonly updateIds: string[];
+  /** Updates applied by an earlier run: a retry of one changes nothing. */
+  private readonly appliedBefore: ReadonlySet<string>;
+  private updatesThisRun = 0;
   /** Emails decided but not yet sent; sent by the main loop, not by Update handlers. */
   private outbox: PendingEmail[] = [];
   /** The referral, numbered before any Update handler can run; written by run(). */
   private referral?: RecordEventInput;
 
   constructor(input: JourneyInput) {
-    this.state = initialState(input);
+    this.input = input;
+    // A journey continued from an earlier run takes up its state where it was.
+    this.state = input.carried?.state ?? initialState(input);
     this.policy = input.policy;
     this.referredBy = input.referredBy;
+    this.outbox = [...(input.carried?.outbox ?? [])];
+    this.updateIds = [...(input.carried?.keyedUpdates ?? [])];
+    this.appliedBefore = new Set(this.updateIds);
   }
 
   setup(): void {
     // An Update delivered with the workflow's start runs, up to its first
     // await, as soon as its handler is registered: the referral takes its
     // sequence number and status first, so the timeline reads as it happened.
-    if (patched('refer-before-handlers')) this.referral = this.stampReferral();
+    if (!this.input.carried && patched('refer-before-handlers')) this.referral = this.stampReferral();
     for (const action of ACTIONS) {
       setHandler(actionUpdates[action], (request: ActionRequest) => this.act(action, request), {
         validator: (request: ActionRequest) => this.validate(action, request),
@@ -87,12 +102,18 @@ class LearnerJourney {
   }
 
   async run(): Promise<JourneyOutcome> {
-    // Journeys started before the patch number their referral here.
-    await this.write(this.referral ?? this.stampReferral());
+    // Journeys started before the patch number their referral here; a
+    // continued journey was referred in its first run.
+    if (!this.input.carried) await this.write(this.referral ?? this.stampReferral());
     for (;;) {
       await this.sendPendingEmails();
       // Checked after sending: an action may have ended the journey meanwhile.
       if (isTerminal(this.state.status)) break;
+      if (this.mustContinueAsNew()) {
+        // Returns only when an action ended the journey meanwhile.
+        await this.continueInNewRun();
+        continue;
+      }
       await this.waitForActionOrTimer();
     }
     await condition(allHandlersFinished);
@@ -101,6 +122,53 @@ class LearnerJourney {
     // histories must replay without the timer.
     if (patched('retention-after-close')) await this.eraseAfterRetention();
     return { status: this.state.status, endReason: this.state.endReason };
+  }
+
+  /**
+   * A journey taking many actions (suspended and resumed again and again)
+   * must not reach Temporal's limits of one run, which would block it for
+   * good. It continues as a new run once its history is long; an ended
+   * journey does not. Deterministic: history length and suggestion are part
+   * of the history, and the patch keeps long histories of older code
+   * replayable.
+   */
+  private mustContinueAsNew(): boolean {
+    if (isTerminal(this.state.status)) return false;
+    const info = workflowInfo();
+    const long =
+      info.continueAsNewSuggested ||
+      info.historyLength >= (this.input.historyLimit ?? DEFAULT_HISTORY_LIMIT) ||
+      this.updatesThisRun >= UPDATES_PER_RUN;
+    return long && patched('continue-as-new');
+  }
+
+  /**
+   * Hands the journey to a new run of its workflow once every accepted
+   * action has recorded its event (a short wait, which actions arriving one
+   * after another cannot put off for long). The state goes across as it is,
+   * with the emails still to send: the new run sends them, under the same
+   * Message-IDs. The journey's own history is the timeline in the read
+   * model, which keeps every run's events.
+   */
+  private async continueInNewRun(): Promise<void> {
+    await condition(allHandlersFinished);
+    // An action that ended the journey meanwhile: it ends in this run.
+    if (isTerminal(this.state.status)) return;
+    await continueAsNew<typeof learnerJourney>({
+      ...this.input,
+      carried: {
+        state: this.state,
+        keyedUpdates: this.updateIds.slice(-UPDATE_IDS_CARRIED),
+        runs: (this.input.carried?.runs ?? 0) + 1,
+        outbox: this.outbox,
+      },
+    });
+  }
+
+  /** An Update an earlier run applied, sent again by a client that did not hear its outcome. */
+  private appliedInEarlierRun(): boolean {
+    const id = currentUpdateInfo()?.id;
+    return id !== undefined && this.appliedBefore.has(id);
   }
 
   /**
@@ -122,6 +190,7 @@ class LearnerJourney {
 
   /** Refuses, without a trace in history, an action the rules do not allow. */
   private validate(action: ActionName, request: ActionRequest): void {
+    if (this.appliedInEarlierRun()) return;
     try {
       checkAction(this.state, action, request, new Date(), this.policy);
     } catch (err) {
@@ -138,6 +207,11 @@ class LearnerJourney {
   }
 
   private async act(action: ActionName, request: ActionRequest): Promise<JourneyView> {
+    this.updatesThisRun++;
+    // Temporal answers a retry within one run itself; across runs, this does.
+    if (this.appliedInEarlierRun()) return this.view();
+    const id = currentUpdateInfo()?.id;
+    if (id !== undefined) this.updateIds.push(id);
     const from = this.state.status;
     // The state changes before the first await, so a concurrent action is
     // validated against it.
@@ -210,8 +284,9 @@ class LearnerJourney {
     }
   }
 
+  /** Sends the emails waiting, batch after batch; a journey about to continue as new leaves the rest to its new run. */
   private async sendPendingEmails(): Promise<void> {
-    while (this.outbox.length > 0) {
+    while (this.outbox.length > 0 && !this.mustContinueAsNew()) {
       const batch = this.outbox;
       this.outbox = [];
       await Promise.all(

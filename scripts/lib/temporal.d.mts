@@ -1,3 +1,5 @@
+/** TEMPORAL_CLI, then PATH, then .tools/bin; null when none is there. */
+export function findTemporalCli(): string | null;
 export function ensureTemporalCli(log?: (m: string) => void): Promise<string>;
 export function freePort(): Promise<number>;
 export function portOpen(port: number, host?: string): Promise<boolean>;
@@ -9,4 +11,9 @@ export function startDevServer(options: {
   dbFile?: string;
   logFile?: string;
   namespace?: string;
-}): Promise<{ address: string; uiUrl: string | null; stop(): Promise<void> }>;
+}): Promise<{
+  address: string;
+  uiUrl: string | null;
+  process: import('node:child_process').ChildProcess;
+  stop(): Promise<void>;
+}>;

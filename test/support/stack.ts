@@ -17,6 +17,23 @@ import { workflowIdFor } from '../../workflows/messages';
 import { DEFAULT_POLICY, resolvePolicy, type TimingPolicy } from '../../domain/policy';
 import { Inbox } from './smtp';
 
+/** A learner as an agency would describe them; every value unique to this call. */
+export function learner(overrides: Record<string, unknown> = {}) {
+  const tag = randomBytes(4).toString('hex');
+  return {
+    firstName: `Prenom${tag}`,
+    lastName: `Nom${tag}`,
+    email: `learner-${tag}@learners.test`,
+    phone: `06 ${tag.slice(0, 2).replace(/\D/g, '1').padStart(2, '1')} 45 67 89`,
+    birthDate: '2004-03-17',
+    gender: 'female',
+    postalCode: '93200',
+    qpvResident: true,
+    diplomaLevel: 'none',
+    ...overrides,
+  };
+}
+
 export interface HttpResult {
   status: number;
   body: Record<string, unknown> & { [key: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -44,6 +61,8 @@ export interface StackOptions {
   mailDir?: string;
   /** How long an action waits for its outcome before the API answers 503. */
   actionTimeoutMs?: number;
+  /** History events a journey's workflow run holds before it continues as new. */
+  historyLimit?: number;
   /** A database of the test file's own (test/support/databases.ts) instead of the shared test database. */
   databaseUrl?: string;
   /** False: no worker in the test process (the test runs worker processes of its own). */
@@ -119,6 +138,7 @@ export class TestStack {
       limits: this.options.limits,
       trustProxy: this.options.trustProxy,
       actionTimeoutMs: this.options.actionTimeoutMs,
+      historyLimit: this.options.historyLimit,
       mailCopies: this.options.mailDir ? mailCopiesFor({ mailDir: this.options.mailDir }) : undefined,
       mailer: (this.apiMailer = this.options.mailDir
         ? createMailer({ mailDir: this.options.mailDir })
@@ -209,19 +229,7 @@ export class TestStack {
 
   /** A learner as an agency would describe them; every value unique to this call. */
   learner(overrides: Record<string, unknown> = {}) {
-    const tag = randomBytes(4).toString('hex');
-    return {
-      firstName: `Prenom${tag}`,
-      lastName: `Nom${tag}`,
-      email: `learner-${tag}@learners.test`,
-      phone: `06 ${tag.slice(0, 2).replace(/\D/g, '1').padStart(2, '1')} 45 67 89`,
-      birthDate: '2004-03-17',
-      gender: 'female',
-      postalCode: '93200',
-      qpvResident: true,
-      diplomaLevel: 'none',
-      ...overrides,
-    };
+    return learner(overrides);
   }
 
   /** Refers a learner from the agency to the fabrique; returns the journey. */
