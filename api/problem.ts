@@ -1,6 +1,7 @@
 // Errors as application/problem+json (RFC 9457).
 import type { ErrorRequestHandler, Response } from 'express';
 import { z } from 'zod';
+import { databaseUnavailable } from '../store/database-errors';
 
 export interface FieldError {
   field: string;
@@ -41,6 +42,13 @@ export const unavailable = (detail: string, extra?: Record<string, unknown>) =>
 /** Temporal did not answer: the caller may try again. */
 export const engineUnavailable = (err: unknown) =>
   unavailable(`The journey engine (Temporal) is not reachable: ${(err as Error).message}`);
+
+/** PostgreSQL did not answer: a write may or may not have been kept, so the caller sends the same request again. */
+export const databaseUnavailableProblem = () =>
+  unavailable(
+    'The database is not reachable for now. Send the same request again in a moment, ' +
+      'with the same Idempotency-Key if it changes anything.',
+  );
 
 /** The action was handed to the engine but its outcome did not come back in time (no worker, say). */
 export const outcomeUnknown = (action: string) =>
@@ -103,6 +111,7 @@ export function problemHandler(log: (message: string) => void): ErrorRequestHand
     if (typeof status === 'number' && status >= 400 && status < 500) {
       return sendProblem(res, new Problem(status, 'Bad request', e.message));
     }
+    if (databaseUnavailable(err)) return sendProblem(res, databaseUnavailableProblem());
     // Only the error's kind: messages (Prisma's among them) can echo personal data.
     log(`unexpected error: ${errorKind(err)}`);
     sendProblem(res, new Problem(500, 'Internal server error', 'Something went wrong on our side.'));

@@ -2,7 +2,8 @@
 // organisation's journey is "not found", like an unknown one, and names
 // nobody.
 import type { ErrorRequestHandler } from 'express';
-import { Problem } from '../api/problem';
+import { Problem, RETRY_AFTER_SECONDS } from '../api/problem';
+import { databaseUnavailable } from '../store/database-errors';
 import { render } from './render';
 
 export function pageErrors(log: (message: string) => void): ErrorRequestHandler {
@@ -43,6 +44,20 @@ export function pageErrors(log: (message: string) => void): ErrorRequestHandler 
           severity: 'error',
         },
         404,
+      );
+    }
+    if (databaseUnavailable(err)) {
+      res.set('Retry-After', String(RETRY_AFTER_SECONDS));
+      return render(
+        res,
+        'message',
+        {
+          title: 'Service momentanément indisponible',
+          message:
+            'La base de données ne répond pas pour le moment. Réessayez dans quelques minutes ; si vous envoyiez un formulaire, vérifiez ensuite s’il a été pris en compte.',
+          severity: 'error',
+        },
+        503,
       );
     }
     if (err instanceof Problem && err.status === 503) {
