@@ -88,6 +88,9 @@ export class Inbox {
           .catch((err: Error) => callback(err));
       },
     });
+    // A sender killed in the middle of a conversation resets its connection:
+    // the message it was sending is simply not received, as with any server.
+    this.server.on('error', () => undefined);
     await new Promise<void>((resolve) => this.server.listen(port, '127.0.0.1', resolve));
     this.port = (this.server.server.address() as AddressInfo).port;
     this.url = `smtp://127.0.0.1:${this.port}`;

@@ -11,19 +11,22 @@ export class WorkerProcess {
   private output = '';
 
   /** `name` shows in PostgreSQL (application_name) and in SMTP (EHLO), to tell workers apart. */
+  /** `env` overrides the test stack's settings, such as DATABASE_URL or TEMPORAL_ADDRESS. */
   constructor(
     readonly name: string,
-    private readonly stack: TestStack,
+    private readonly stack: Pick<TestStack, 'taskQueue' | 'inbox'>,
+    private readonly env: Record<string, string> = {},
   ) {}
 
   /** Starts the process and waits until it polls the task queue. */
   async start(timeoutMs = 60_000): Promise<void> {
-    const db = new URL(process.env.DATABASE_URL as string);
+    const db = new URL(this.env.DATABASE_URL ?? (process.env.DATABASE_URL as string));
     db.searchParams.set('application_name', this.name);
     const child = (this.child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
       cwd: ROOT,
       env: {
         ...process.env,
+        ...this.env,
         DATABASE_URL: db.toString(),
         TEMPORAL_TASK_QUEUE: this.stack.taskQueue,
         SMTP_URL: `${this.stack.inbox.url}/?name=${this.name}`,
