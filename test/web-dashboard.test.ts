@@ -61,8 +61,14 @@ async function memberPage(member: TestMember, javaScriptEnabled = true): Promise
   return page;
 }
 
+/** Saves the page's screenshot and finds no serious or critical axe violation. */
 async function check(page: Page, name: string): Promise<void> {
+  // The whole page in the window first: a full-page capture that resizes it would redraw the charts mid-way.
+  const height = await page.locator('html').evaluate((html) => html.scrollHeight);
+  await page.setViewportSize({ width: 1280, height });
+  if (await page.locator('canvas').count()) await page.waitForTimeout(500);
   await screenshot(page, name);
+  await page.setViewportSize({ width: 1280, height: 900 });
   expect(await seriousViolations(page)).toEqual([]);
 }
 
