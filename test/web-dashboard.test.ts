@@ -174,14 +174,14 @@ test('a manager reads the network’s indicators as key figures and charts, each
 test('the filters of the GET form narrow every figure; a filter that is not valid is shown and left out', async () => {
   const page = await memberPage(manager);
   await page.goto('/tableau-de-bord');
-  await page.getByLabel('Fabrique').selectOption({ label: stack.orgs.fabrique2.name });
+  await page.getByLabel('Fabrique', { exact: true }).selectOption({ label: stack.orgs.fabrique2.name });
   await page.getByLabel('Orienté·e à partir du').fill('2024-06-01');
   await page.getByRole('button', { name: 'Filtrer' }).click();
   await page.waitForURL(/from=2024-06-01/);
   expect(new URL(page.url()).searchParams.get('fabriqueId')).toBe(stack.orgs.fabrique2.id);
   const s = await expectSameAsApi(page, `?fabriqueId=${stack.orgs.fabrique2.id}&from=2024-06-01`);
   expect(s.journeys).toBeLessThan(75);
-  expect(await page.getByLabel('Fabrique').inputValue()).toBe(stack.orgs.fabrique2.id);
+  expect(await page.getByLabel('Fabrique', { exact: true }).inputValue()).toBe(stack.orgs.fabrique2.id);
 
   await page.goto('/tableau-de-bord?region=Hauts-de-France&to=2024-02-30');
   expect(await page.locator('#erreurs').innerText()).toContain(
@@ -199,7 +199,7 @@ test('a fabrique sees its own figures, without the cuts; asking for another’s 
   const own = await expectSameAsApi(page, '', stack.orgs.fabrique.key);
   expect(own.journeys).toBe(75);
   expect(await page.getByRole('heading', { name: 'Par fabrique' }).count()).toBe(0);
-  expect(await page.getByLabel('Fabrique').count()).toBe(0);
+  expect(await page.getByLabel('Fabrique', { exact: true }).count()).toBe(0);
   await check(page, 'tableau-de-bord-fabrique');
 
   const res = await page.goto(`/tableau-de-bord?fabriqueId=${stack.orgs.fabrique2.id}`);
@@ -258,7 +258,7 @@ describe('/parcours.csv', () => {
   test('the link of /parcours downloads the list’s journeys under its filters, as the API lists them', async () => {
     const page = await memberPage(admissions);
     await page.goto('/parcours');
-    await page.getByLabel('Statut').selectOption({ label: 'À l’étude' });
+    await page.getByLabel('Statut', { exact: true }).selectOption({ label: 'À l’étude' });
     await page.getByRole('button', { name: 'Filtrer' }).click();
     await page.waitForURL(/status=in_review/);
     const link = page.getByRole('link', { name: 'Télécharger ces parcours (CSV)' });
