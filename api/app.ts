@@ -162,7 +162,7 @@ export function createApp(deps: AppDeps): Express {
     );
   }
 
-  // The web app for people: pages at /, /connexion, /parcours, /orienter.
+  // The web app for people: pages at /, /connexion, /parcours, /parcours.csv, /orienter, /tableau-de-bord.
   app.use(
     webRoutes({
       ...journeyDeps,
@@ -170,6 +170,7 @@ export function createApp(deps: AppDeps): Express {
       publicBaseUrl: deps.publicBaseUrl,
       csrfSecret: deps.csrfSecret,
       signInLimits: limits,
+      startedTarget: deps.startedTarget ?? 10_000,
       log,
     }),
   );

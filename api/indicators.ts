@@ -120,3 +120,36 @@ export function groupedIndicators(rows: StatsRow[], by: GroupBy, target: number)
       ...indicators(group, target),
     }));
 }
+
+/** The month after `month` (YYYY-MM). */
+function nextMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+}
+
+/**
+ * Learners who started in each month (of their start, every month from the
+ * first to the last, empty ones included), with the running total and its
+ * progress toward the target.
+ */
+export function startsByMonth(rows: StatsRow[], target: number) {
+  const counts = new Map<string, number>();
+  for (const r of rows) {
+    if (!r.startDate) continue;
+    const month = r.startDate.toISOString().slice(0, 7);
+    counts.set(month, (counts.get(month) ?? 0) + 1);
+  }
+  const months = [...counts.keys()].sort();
+  const series: { month: string; started: number; cumulative: number; progress: number | null }[] = [];
+  let cumulative = 0;
+  for (
+    let month = months[0];
+    month && month <= (months[months.length - 1] as string);
+    month = nextMonth(month)
+  ) {
+    const started = counts.get(month) ?? 0;
+    cumulative += started;
+    series.push({ month, started, cumulative, progress: rate(cumulative, target) });
+  }
+  return series;
+}

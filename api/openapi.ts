@@ -237,7 +237,8 @@ export function buildOpenApiDocument(serverUrl: string) {
     summary:
       'Indicators (manager: all; fabrique: its own): counts by status, admission rate, who started, ' +
       'completion, certification and dropout, positive exits at 3 and 6 months with the response rate, ' +
-      'median days to decision, average training length, progress toward the target; groupBy cuts them',
+      'median days to decision, average training length, progress toward the target, starts by month of ' +
+      'start (`startsByMonth`: month, started, cumulative, progress toward the target); groupBy cuts them',
     security,
     request: { query: StatsQuery },
     responses: {

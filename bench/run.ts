@@ -11,7 +11,8 @@
 //   over the same rows;
 // - the worker's memory per running journey, from heap deltas;
 // - the web app's pages (bench/pages.ts) against GET /healthz, over the
-//   same 10,000 journeys.
+//   same 10,000 journeys; the dashboard and the CSV export against one page
+//   of the journey list, with their memory peaks.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,7 +20,7 @@ import { performance } from 'node:perf_hooks';
 import { startStack, type TestStack } from '../test/support/stack';
 import { measurePages } from './pages';
 import { pick, seedReadModel } from './seed';
-import { quantile, timed } from './timing';
+import { memoryPeak, quantile, timed } from './timing';
 import { DIPLOMA_LEVELS, GENDERS } from '../domain/codes';
 import { DEFAULT_POLICY } from '../domain/policy';
 
@@ -233,6 +234,7 @@ async function main(): Promise<void> {
         journeyId: warm.id,
       },
       measure,
+      (k, v) => (notes[k] = v),
     );
     await measure(
       'GET /v1/stats?groupBy=fabrique',
@@ -243,14 +245,9 @@ async function main(): Promise<void> {
     );
     // Memory: one request at a time, after a full collection, sampled every 2 ms.
     for (const route of ['/v1/stats', '/v1/journeys?limit=50']) {
-      const base = heapMb();
-      let peak = base;
-      const sampler = setInterval(() => {
-        peak = Math.max(peak, process.memoryUsage().heapUsed / 2 ** 20);
-      }, 2);
-      await bench.http('GET', route, keys.manager);
-      clearInterval(sampler);
-      notes[`heap peak above idle during one GET ${route} (MB)`] = Math.round(peak - base);
+      const peak = await memoryPeak(() => bench.http('GET', route, keys.manager));
+      notes[`heap peak above idle during one GET ${route} (MB)`] = peak.heapMb;
+      notes[`resident size peak above idle during one GET ${route} (MB)`] = peak.rssMb;
     }
   } finally {
     await bench.stop();

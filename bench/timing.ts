@@ -21,3 +21,31 @@ export async function timed(runs: number, concurrency: number, fn: (i: number) =
   );
   return { durations: durations.sort((a, b) => a - b), wallMs: performance.now() - started };
 }
+
+/**
+ * How far the process's JS heap and resident size (MB) rose above where they
+ * stood after a full collection, while `fn` ran: sampled every 2 ms, so a
+ * peak between two samples may be missed.
+ */
+export async function memoryPeak(fn: () => Promise<unknown>): Promise<{ heapMb: number; rssMb: number }> {
+  global.gc?.();
+  const base = process.memoryUsage();
+  let heap = base.heapUsed;
+  let rss = base.rss;
+  const sample = () => {
+    const m = process.memoryUsage();
+    heap = Math.max(heap, m.heapUsed);
+    rss = Math.max(rss, m.rss);
+  };
+  const sampler = setInterval(sample, 2);
+  try {
+    await fn();
+  } finally {
+    clearInterval(sampler);
+    sample();
+  }
+  return {
+    heapMb: Math.round((heap - base.heapUsed) / 2 ** 20),
+    rssMb: Math.round((rss - base.rss) / 2 ** 20),
+  };
+}

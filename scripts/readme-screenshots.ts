@@ -2,10 +2,11 @@
 // Chromium from the app `npm start` runs. It signs in as the demo fabrique's
 // member through the link of the newest .eml, as a newcomer would, refers a
 // demo learner first if the fabrique has no journey, and saves the journey
-// page and an action form to docs/screenshots/.
+// page and an action form to docs/screenshots/; then, as the demo manager,
+// the dashboard.
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS } from '../test/support/browser';
 
 const base = (process.env.PARCOURS_URL || `http://localhost:${process.env.PORT || 3000}`).replace(/\/$/, '');
@@ -79,6 +80,30 @@ async function signIn(page: Page, email: string): Promise<void> {
   await page.waitForURL('**/parcours');
 }
 
+/** The demo manager's dashboard, its charts drawn. */
+async function dashboard(
+  browser: Browser,
+  members: { email: string; organization: string }[],
+): Promise<void> {
+  const manager = members.find((m) => m.email.endsWith('@gen.demo'));
+  if (!manager) throw new Error('no demo manager member in demo-members.json');
+  const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1200, height: 800 } });
+  const page = await context.newPage();
+  await signIn(page, manager.email);
+  await page.goto(`${base}/tableau-de-bord`);
+  await page.locator('bar-line-chart canvas').waitFor();
+  // The whole page in the window first: a full-page capture that resizes it would redraw the charts mid-way.
+  const height = await page.locator('html').evaluate((html) => html.scrollHeight);
+  await page.setViewportSize({ width: 1200, height });
+  await page.waitForTimeout(1000);
+  // Its top: the filters, the key figures and the first chart with the start of its table.
+  await page.screenshot({
+    path: path.join(outDir, 'dashboard.png'),
+    clip: { x: 0, y: 0, width: 1200, height: Math.min(height, 1700) },
+  });
+  await context.close();
+}
+
 async function main(): Promise<void> {
   const members = readJson('demo-members.json') as { email: string; organization: string }[];
   const member = members.find((m) => m.organization.includes('Saint-Denis') && m.email.includes('fabrique'));
@@ -98,7 +123,10 @@ async function main(): Promise<void> {
     await page.screenshot({ path: path.join(outDir, 'journey.png'), fullPage: true });
     await page.getByRole('list', { name: 'Actions possibles' }).getByRole('link').first().click();
     await page.screenshot({ path: path.join(outDir, 'action.png'), fullPage: true });
-    console.log(`Screenshots written to ${path.relative(process.cwd(), outDir)}/ (journey.png, action.png).`);
+    await dashboard(browser, members);
+    console.log(
+      `Screenshots written to ${path.relative(process.cwd(), outDir)}/ (journey.png, action.png, dashboard.png).`,
+    );
   } finally {
     await browser.close();
   }

@@ -1,6 +1,6 @@
 // The indicators a manager reads, computed from real journeys, and their
 // definitions on hand-made rows.
-import { indicators, type StatsRow } from '../api/indicators';
+import { indicators, startsByMonth, type StatsRow } from '../api/indicators';
 import { startStack, today, type TestStack } from './support/stack';
 
 function row(over: Partial<StatsRow> & { learner?: Partial<StatsRow['learner']> } = {}): StatsRow {
@@ -102,6 +102,25 @@ describe('indicator definitions', () => {
     expect(s.target).toEqual({ learnersStarted: 2, target: 10_000, progress: 0 });
   });
 
+  test('starts by month of start: every month from the first to the last, with the running total toward the target', () => {
+    const startedOn = (day: string) => started({ startDate: new Date(`${day}T00:00:00Z`) });
+    const months = startsByMonth(
+      [
+        startedOn('2027-01-31'),
+        startedOn('2027-03-01'),
+        startedOn('2027-03-15'),
+        row({ status: 'referred' }),
+      ],
+      4,
+    );
+    expect(months).toEqual([
+      { month: '2027-01', started: 1, cumulative: 1, progress: 0.25 },
+      { month: '2027-02', started: 0, cumulative: 1, progress: 0.25 },
+      { month: '2027-03', started: 2, cumulative: 3, progress: 0.75 },
+    ]);
+    expect(startsByMonth([row({ status: 'referred' })], 10_000)).toEqual([]);
+  });
+
   test('nothing to divide by gives null, not zero', () => {
     const empty = indicators([], 10_000);
     expect(empty.admissionRate).toBeNull();
@@ -151,6 +170,9 @@ describe('GET /v1/stats', () => {
     expect(res.body.dropoutRate).toBe(0.5);
     expect(res.body.followUps['3m']).toMatchObject({ answered: 2, positiveExits: 1, positiveExitRate: 0.5 });
     expect(res.body.target).toMatchObject({ learnersStarted: 2, target: 10_000 });
+    expect(res.body.startsByMonth).toEqual([
+      { month: today(-60).slice(0, 7), started: 2, cumulative: 2, progress: 0 },
+    ]);
   });
 
   test('a manager cuts by fabrique; a fabrique may not ask for another’s; an agency sees none', async () => {

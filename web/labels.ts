@@ -161,6 +161,14 @@ export const FILTER_LABELS: Readonly<Record<string, string>> = {
   cursor: 'Page',
 };
 
+/** Labels of the dashboard's filters (GET /v1/stats's query names). */
+export const DASHBOARD_FILTER_LABELS: Readonly<Record<string, string>> = {
+  from: 'Orienté·e à partir du',
+  to: 'Orienté·e jusqu’au',
+  fabriqueId: 'Fabrique',
+  region: 'Région',
+};
+
 /** What each email of the notification log is about, by the event part of its template name. */
 const EMAIL_EVENTS: Readonly<Record<string, string>> = {
   admitted: 'Admission',

@@ -2,50 +2,20 @@
 import { Router } from 'express';
 import { parseJourneyId } from '../../api/act-on-journey';
 import { caller } from '../../api/auth';
-import { ListJourneysQuery } from '../../api/schemas';
 import { isAction } from '../../domain/transitions';
-import { ACTION_LABELS, FILTER_LABELS } from '../labels';
-import { zodErrors } from '../forms/form-errors';
-import { describeFields, postedValues } from '../forms/schema-fields';
+import { ACTION_LABELS } from '../labels';
 import { render } from '../render';
 import type { WebDeps } from '../server';
 import { journeyPage } from '../views/journey-page';
-import { journeyList, PAGE_SIZE } from '../views/journey-list';
-
-const FILTERS = [
-  'status',
-  'fabriqueId',
-  'agencyId',
-  'qpvResident',
-  'gender',
-  'from',
-  'to',
-  'cursor',
-] as const;
+import { journeyList, PAGE_SIZE, readListFilters } from '../views/journey-list';
 
 export function journeyPageRoutes(deps: WebDeps): Router {
   const router = Router();
 
   router.get('/', async (req, res) => {
     const c = caller(req);
-    const all = postedValues(req.query);
-    const values = Object.fromEntries(FILTERS.filter((k) => all[k]).map((k) => [k, all[k] as string]));
-    let parsed = ListJourneysQuery.safeParse({ ...values, limit: PAGE_SIZE });
-    let errors;
-    if (!parsed.success) {
-      // Refused filters are shown as errors and left out; the others still apply.
-      errors = zodErrors(
-        parsed.error,
-        describeFields(ListJourneysQuery.shape).map((f) => ({
-          ...f,
-          label: FILTER_LABELS[f.name] ?? f.label,
-        })),
-        values,
-      );
-      for (const issue of parsed.error.issues) delete values[String(issue.path[0])];
-      parsed = ListJourneysQuery.safeParse({ ...values, limit: PAGE_SIZE });
-    }
-    const list = await journeyList(deps.db, c, parsed.success ? parsed.data : { limit: PAGE_SIZE }, values);
+    const { filters, values, errors } = readListFilters(req.query, PAGE_SIZE);
+    const list = await journeyList(deps.db, c, filters, values);
     render(res, 'journeys', { ...list, errors, role: c.type });
   });
 

@@ -6,11 +6,19 @@ import { countByStatus, listJourneys, type JourneyFilters } from '../../api/jour
 import type { Db } from '../../prisma/client';
 import { GENDERS } from '../../domain/codes';
 import { STATUSES } from '../../domain/transitions';
-import { STATUS_LABELS } from '../labels';
+import { ListJourneysQuery } from '../../api/schemas';
+import { FILTER_LABELS, STATUS_LABELS } from '../labels';
+import { readFilters } from '../forms/get-filters';
 import type { Choice } from '../forms/schema-fields';
 import { deadlineText, learnerName, statusBadge } from './journey-page';
 
 export const PAGE_SIZE = 20;
+
+/** The list's filters from a GET form's query (a page of `limit` journeys). */
+export function readListFilters(query: unknown, limit: number) {
+  const { data, values, errors } = readFilters(ListJourneysQuery, query, FILTER_LABELS, { limit });
+  return { filters: data, values, errors };
+}
 
 /** The query string of these filters, without empty ones. */
 export function filterQuery(values: Record<string, string>, extra: Record<string, string> = {}): string {
@@ -59,6 +67,8 @@ export async function journeyList(
     total: Object.values(counts).reduce((a, b) => a + (b ?? 0), 0),
     nextHref: page.nextCursor ? `/parcours${filterQuery(kept, { cursor: page.nextCursor })}` : undefined,
     firstHref: values.cursor ? `/parcours${filterQuery(kept)}` : undefined,
+    // Every page of the list under these filters, not only this one.
+    csvHref: `/parcours.csv${filterQuery(kept)}`,
     filters: {
       status: STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] })),
       fabriques: caller.type === 'fabrique' ? [] : await organizationChoices(db, 'fabrique'),
