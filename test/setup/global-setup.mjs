@@ -5,7 +5,15 @@ import { provisionDatabase } from '../../scripts/lib/stack.mjs';
 import { ensureTemporalCli, freePort, startDevServer, waitForTemporal } from '../../scripts/lib/temporal.mjs';
 import { buildWorkflowBundle } from '../../scripts/build.mjs';
 
-export const TEST_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/parcours_test';
+/**
+ * One test database per checkout, so that two checkouts side by side (git
+ * worktrees) never recreate each other's database mid-run.
+ */
+export const TEST_DATABASE_URL = `postgresql://postgres@127.0.0.1:5432/parcours_test_${path
+  .basename(process.cwd())
+  .toLowerCase()
+  .replace(/[^a-z0-9]+/g, '_')
+  .slice(0, 40)}`;
 
 export default async function globalSetup() {
   const log = (m) => process.stdout.write(`[test setup] ${m}\n`);
