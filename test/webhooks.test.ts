@@ -255,6 +255,7 @@ test('the delivery log of a journey from referral to admission, with one failed 
     fabriqueId: orgs.fabrique.id,
     startDate: today(14),
     durationMonths: 6,
+    plannedEndDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
   });
 
   // A replay sends the same event again, with the same id, and the log counts it.
@@ -412,7 +413,7 @@ describe('under NODE_ENV=production', () => {
 });
 
 test('no payload, and no webhook workflow history, holds personal data or typed text', async () => {
-  const hooks = receivers.flatMap((r) => r.received);
+  const hooks = receivers.flatMap((r) => r.received).filter((h) => h.event.type);
   expect(hooks.length).toBeGreaterThan(20);
   const personal = learners.flatMap((l) =>
     ['firstName', 'lastName', 'email', 'phone', 'birthDate', 'postalCode'].map((k) => String(l[k])),

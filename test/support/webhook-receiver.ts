@@ -31,14 +31,15 @@ export class WebhookReceiver {
     return `http://127.0.0.1:${this.port}/hooks`;
   }
 
-  async start(): Promise<this> {
+  /** Listens on `port`, or a free one; a receiver stopped comes back on its old port with start(receiver.port). */
+  async start(port = 0): Promise<this> {
     this.server = createServer((req, res) => {
       void this.handle(req).then(
         (status) => res.writeHead(status, { 'content-type': 'text/plain' }).end(String(status)),
         () => res.destroy(),
       );
     });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server.listen(port, '127.0.0.1', resolve));
     this.port = (this.server.address() as AddressInfo).port;
     return this;
   }
