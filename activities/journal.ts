@@ -5,11 +5,10 @@
 import { toDate } from '../domain/dates';
 import type { Db } from '../prisma/client';
 import { Prisma } from '../prisma/client';
-import type { RecordEventInput } from '../workflows/activity-types';
+import type { RecordEventInput, WebhookStream } from '../workflows/activity-types';
 import type { FollowUpState, JourneyView } from '../domain/journey-state';
 import { MILESTONES } from '../domain/policy';
 import { queueWebhookDeliveries } from '../store/webhooks';
-import type { WebhookStream } from '../workflows/activity-types';
 
 /** What the journal needs to hand events to webhooks. */
 export interface JournalWebhooks {
