@@ -18,6 +18,7 @@ let stack: TestStack;
 /** Every receiver and learner of the file, for the personal-data checks at the end. */
 const receivers: WebhookReceiver[] = [];
 const learners: Record<string, unknown>[] = [];
+const journeyIds: string[] = [];
 const typedTexts: string[] = [];
 /** Subscriptions of the running test, deleted after it so that nothing more goes to its receivers. */
 let subscriptions: { org: Org; id: string }[] = [];
@@ -53,7 +54,9 @@ async function subscribe(org: Org, r: WebhookReceiver, events?: string[]) {
 async function refer(extra: Record<string, unknown> = {}, agency?: Org): Promise<HttpResult['body']> {
   const learner = stack.learner();
   learners.push(learner);
-  return stack.refer({ learner, ...extra }, agency);
+  const j = await stack.refer({ learner, ...extra }, agency);
+  journeyIds.push(j.id);
+  return j;
 }
 
 async function deliveries(org: Org, subscriptionId: string, query = ''): Promise<HttpResult['body'][]> {
@@ -315,7 +318,9 @@ test('a delivery still being sent is not replayed (409), and a deleted subscript
 });
 
 test('bad subscriptions are refused with the failing field and change nothing; the admin key holds none', async () => {
-  const before = await stack.db.webhookSubscription.count();
+  const before = await stack.db.webhookSubscription.count({
+    where: { organizationId: stack.orgs.agency.id },
+  });
   const { agency } = stack.orgs;
   for (const body of [
     {},
@@ -334,7 +339,9 @@ test('bad subscriptions are refused with the failing field and change nothing; t
     url: 'https://example.org/hooks',
   });
   expect(admin.status).toBe(403);
-  expect(await stack.db.webhookSubscription.count()).toBe(before);
+  expect(await stack.db.webhookSubscription.count({ where: { organizationId: stack.orgs.agency.id } })).toBe(
+    before,
+  );
 });
 
 describe('under NODE_ENV=production', () => {
@@ -366,7 +373,9 @@ describe('under NODE_ENV=production', () => {
 
   test('a URL to a private, loopback or link-local address, or not https, is refused', async () => {
     expect(production).toEqual({ publicOnly: true });
-    const before = await stack.db.webhookSubscription.count();
+    const before = await stack.db.webhookSubscription.count({
+      where: { organizationId: stack.orgs.agency.id },
+    });
     for (const url of [
       'https://127.0.0.1/hooks',
       'https://10.1.2.3/hooks',
@@ -388,7 +397,9 @@ describe('under NODE_ENV=production', () => {
       const body = (await res.json()) as { errors?: { field: string }[] };
       expect([url, res.status, body.errors?.[0]?.field]).toEqual([url, 422, 'url']);
     }
-    expect(await stack.db.webhookSubscription.count()).toBe(before);
+    expect(
+      await stack.db.webhookSubscription.count({ where: { organizationId: stack.orgs.agency.id } }),
+    ).toBe(before);
   });
 
   test('at delivery, a name that resolves to loopback is refused after resolution, before any connection', async () => {
@@ -429,6 +440,7 @@ test('no payload, and no webhook workflow history, holds personal data or typed 
     }
   }
   const streams = await stack.db.webhookDelivery.findMany({
+    where: { journeyId: { in: journeyIds } },
     distinct: ['subscriptionId', 'journeyId'],
     select: { subscriptionId: true, journeyId: true },
   });
