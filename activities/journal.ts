@@ -5,9 +5,18 @@
 import { toDate } from '../domain/dates';
 import type { Db } from '../prisma/client';
 import { Prisma } from '../prisma/client';
-import type { RecordEventInput } from '../workflows/activity-types';
+import type { RecordEventInput, WebhookStream } from '../workflows/activity-types';
 import type { FollowUpState, JourneyView } from '../domain/journey-state';
 import { MILESTONES } from '../domain/policy';
+import { queueWebhookDeliveries } from '../store/webhooks';
+
+/** What the journal needs to hand events to webhooks. */
+export interface JournalWebhooks {
+  /** How long after its event a delivery is given up (ISO 8601 duration). */
+  giveUpAfter: string;
+  /** Wakes the delivery workflows of these streams, once their deliveries are committed. */
+  wake(streams: WebhookStream[]): Promise<void>;
+}
 
 /** Free-text fields that, typed with some actions, also fill read-model columns. */
 const JOURNEY_TEXT_COLUMNS = ['trainingTitle', 'certification'] as const;
@@ -44,13 +53,14 @@ export function readModelColumns(j: JourneyView) {
   };
 }
 
-export function createJournal(db: Db) {
+export function createJournal(db: Db, webhooks?: JournalWebhooks) {
   return {
     async recordEvent(input: RecordEventInput): Promise<void> {
       const j = input.journey;
+      let streams: WebhookStream[] = [];
       await db.$transaction(async (tx) => {
         const texts = await loadTexts(tx, input.textId);
-        await tx.timelineEntry.upsert({
+        const entry = await tx.timelineEntry.upsert({
           where: { journeyId_seq: { journeyId: input.journeyId, seq: input.seq } },
           update: {},
           create: {
@@ -67,6 +77,14 @@ export function createJournal(db: Db) {
             details: { ...input.details, ...texts } as Prisma.InputJsonValue,
           },
         });
+        if (webhooks) {
+          // The event as the workflow recorded it: its details hold no free text.
+          streams = await queueWebhookDeliveries(
+            tx,
+            { ...input, eventId: entry.id, at: new Date(input.at), journey: j },
+            webhooks.giveUpAfter,
+          );
+        }
         const textColumns: Record<string, string> = {};
         for (const key of JOURNEY_TEXT_COLUMNS) if (texts[key]) textColumns[key] = texts[key];
         const moved = await tx.journey.updateMany({
@@ -108,6 +126,8 @@ export function createJournal(db: Db) {
           });
         }
       });
+      // Committed: a retry of this activity wakes them again, so none is left asleep.
+      if (streams.length > 0) await webhooks?.wake(streams);
     },
   };
 }

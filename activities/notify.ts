@@ -9,7 +9,8 @@
 // Failures that certainly kept the message from leaving (connection refused,
 // a temporary SMTP refusal) release the claim so that Temporal's retry sends
 // it; a permanent SMTP refusal (5xx) is logged `refused` for a person to see.
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/activity';
+import { whileBeating } from './heartbeat';
 import type { Db } from '../prisma/client';
 import { eventKeyFor, messageIdFor, notificationLog } from '../store/notification-log';
 import type { SendNotificationInput } from '../workflows/activity-types';
@@ -104,20 +105,4 @@ export function createNotifier(deps: NotifyDeps) {
   return {
     sendNotification: (input: SendNotificationInput) => whileBeating(() => send(input)),
   };
-}
-
-/**
- * Heartbeats while the attempt works (a slow SMTP server included), so that
- * Temporal tells a live attempt from one whose worker died by its heartbeat
- * timeout, without waiting out the whole start-to-close timeout.
- */
-async function whileBeating<T>(work: () => Promise<T>): Promise<T> {
-  const context = Context.current();
-  context.heartbeat();
-  const beat = setInterval(() => context.heartbeat(), 1000);
-  try {
-    return await work();
-  } finally {
-    clearInterval(beat);
-  }
 }

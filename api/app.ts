@@ -31,6 +31,8 @@ import { memberRoutes } from './routes/members';
 import { notificationRoutes } from './routes/notifications';
 import { apiKeyRoutes, organizationRoutes } from './routes/organizations';
 import { webRoutes } from '../web/server';
+import { webhookRoutes } from './routes/webhooks';
+import { destinationRulesFor, type DestinationRules } from '../webhooks/destination';
 
 export interface AppDeps {
   db: Db;
@@ -58,6 +60,8 @@ export interface AppDeps {
   log?: (message: string) => void;
   /** Express's `trust proxy`: which proxies' X-Forwarded-For to believe (TRUST_PROXY). */
   trustProxy?: TrustProxy;
+  /** Where webhooks may go: public https only under NODE_ENV=production (the default follows NODE_ENV). */
+  webhookRules?: DestinationRules;
 }
 
 const NO_MAILER: Mailer = {
@@ -151,6 +155,15 @@ export function createApp(deps: AppDeps): Express {
   v1.use('/stats', statsRoutes(deps.db, deps.startedTarget ?? 10_000));
   v1.use('/learners', learnerRoutes(deps.db, deps.mailCopies));
   v1.use('/notifications', notificationRoutes(deps.db));
+  v1.use(
+    '/webhooks',
+    webhookRoutes({
+      db: deps.db,
+      temporal: deps.temporal,
+      taskQueue: deps.taskQueue,
+      rules: deps.webhookRules ?? destinationRulesFor(),
+    }),
+  );
   app.use('/v1', v1);
   if (deps.encryption) {
     app.use(

@@ -26,6 +26,7 @@ async function main(): Promise<void> {
     mailer: createMailer({ smtpUrl: config.smtpUrl, mailDir: config.mailDir }),
     mailFrom: config.mailFrom,
     csrfSecret: config.csrfSecret,
+    webhookRules: config.webhooks.rules,
   });
   const server = app.listen(config.port, () => {
     console.log(`[api] listening on http://localhost:${config.port} (docs: /docs)`);

@@ -3,6 +3,7 @@ import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-ope
 import { z } from 'zod';
 import { ACTIONS, TRANSITIONS } from '../domain/transitions';
 import { registerMemberPaths } from './openapi-members';
+import { registerWebhookPaths } from './openapi-webhooks';
 import { problems } from './openapi-problems';
 import {
   ACTION_BODIES,
@@ -262,6 +263,7 @@ export function buildOpenApiDocument(serverUrl: string) {
       ...problems(401, 403, 422),
     },
   });
+  registerWebhookPaths(registry, security);
   registry.registerPath({
     method: 'get',
     path: '/healthz',

@@ -7,6 +7,8 @@ import type { EncryptionKeys } from '../temporal/payload-codec';
 import { encryptionKeysFromEnv } from './encryption-keys';
 import { resolvePolicy, type TimingPolicy } from '../domain/policy';
 import { TASK_QUEUE } from '../workflows/messages';
+import { destinationRulesFor, type DestinationRules } from '../webhooks/destination';
+import { webhookRetryFromEnv, type WebhookRetry } from '../webhooks/retry';
 
 export interface Config {
   port: number;
@@ -44,6 +46,12 @@ export interface Config {
   dataDir: string;
   /** Signs the web app's CSRF tokens (CSRF_SECRET); needed alike by every API process. */
   csrfSecret?: string;
+  webhooks: {
+    /** Delays between attempts and when to give up (WEBHOOK_RETRY_INITIAL, WEBHOOK_RETRY_MAX, WEBHOOK_GIVE_UP_AFTER). */
+    retry: WebhookRetry;
+    /** Public https endpoints only under NODE_ENV=production. */
+    rules: DestinationRules;
+  };
 }
 
 const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
@@ -168,5 +176,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: logLevel(env.LOG_LEVEL),
     dataDir: path.resolve(env.PARCOURS_DATA_DIR || DEFAULTS.dataDir),
     csrfSecret: env.CSRF_SECRET || undefined,
+    webhooks: { retry: webhookRetryFromEnv(env), rules: destinationRulesFor(env) },
   };
 }

@@ -6,19 +6,22 @@ import { atMidnight } from './dates';
 import { MILESTONES, type Milestone, type TimingPolicy } from './policy';
 import { addDuration } from './dates';
 
-export type TimerKind =
-  | 'decision-reminder'
-  | 'decision-escalation'
-  | 'decision-expiry'
-  | 'waitlist-expiry'
-  | 'interview-reminder'
-  | 'start-reminder'
-  | 'start-escalation'
-  | 'end-reminder'
-  | 'follow-up-survey'
-  | 'follow-up-reminder'
-  | 'follow-up-collect'
-  | 'follow-up-give-up';
+/** Every kind of timer a journey waits on, each named after what it is for. */
+export const TIMER_KINDS = [
+  'decision-reminder',
+  'decision-escalation',
+  'decision-expiry',
+  'waitlist-expiry',
+  'interview-reminder',
+  'start-reminder',
+  'start-escalation',
+  'end-reminder',
+  'follow-up-survey',
+  'follow-up-reminder',
+  'follow-up-collect',
+  'follow-up-give-up',
+] as const;
+export type TimerKind = (typeof TIMER_KINDS)[number];
 
 export interface Timer {
   key: string;

@@ -35,6 +35,8 @@ interface Fixtures {
   spareKeys: Map<string, string>;
   /** A spare member per DELETE cell on an existing organisation, by cellId. */
   spareMembers: Map<string, string>;
+  /** A subscription (and a settled delivery of it) per webhook cell on an existing one, by cellId. */
+  webhooks: Map<string, { id: string; deliveryId: string }>;
 }
 let fx: Fixtures;
 
@@ -49,6 +51,7 @@ const deletes = (cell: Cell, path: string) =>
   cell.method === 'DELETE' && cell.path === path && cell.resource !== 'unknown';
 const deletesKey = (cell: Cell) => deletes(cell, '/v1/organizations/{id}/api-keys/{keyId}');
 const deletesMember = (cell: Cell) => deletes(cell, '/v1/organizations/{id}/members/{memberId}');
+const onWebhook = (cell: Cell) => cell.path.startsWith('/v1/webhooks/{id}') && cell.resource !== 'unknown';
 
 /** A body each action accepts from a journey in a status it is allowed from. */
 function validBody(action: ActionName): Record<string, unknown> {
@@ -157,6 +160,20 @@ function requestFor(cell: Cell): { path: string; body?: unknown } {
       if (!link) throw new Error('not enough live links prepared');
       return { path: link, body: { outcome: 'cdi' } };
     }
+    case '/v1/webhooks':
+      return {
+        path: cell.path,
+        body:
+          cell.method === 'POST'
+            ? { url: 'http://127.0.0.1:9/hooks', events: ['journey.waitlist-expiry'] }
+            : undefined,
+      };
+    case '/v1/webhooks/{id}':
+    case '/v1/webhooks/{id}/deliveries':
+    case '/v1/webhooks/{id}/deliveries/{deliveryId}/replay': {
+      const hook = fx.webhooks.get(cellId(cell)) ?? { id: randomUUID(), deliveryId: randomUUID() };
+      return { path: cell.path.replace('{id}', hook.id).replace('{deliveryId}', hook.deliveryId) };
+    }
     case '/codec/encode':
     case '/codec/decode':
       return { path: cell.path, body: { payloads: [] } };
@@ -211,6 +228,37 @@ beforeAll(async () => {
     ),
   ]);
   const links = linkPairs.flat();
+  const webhooks = await Promise.all(
+    AUTHORIZATION_MATRIX.filter(onWebhook).map(async (cell) => {
+      // The caller's own subscription (the admin key, which has none, is shown a manager's), or another's.
+      const owner =
+        cell.resource === 'foreign'
+          ? cell.caller === 'agency'
+            ? orgs.agency2
+            : orgs.fabrique2
+          : ({ agency: orgs.agency, fabrique: orgs.fabrique }[cell.caller as 'agency'] ?? orgs.manager);
+      const res = await stack.request('POST', '/v1/webhooks', owner.key, {
+        url: 'http://127.0.0.1:9/hooks',
+        events: ['journey.waitlist-expiry'],
+      });
+      if (res.status !== 201) throw new Error(`subscribing failed: ${res.text}`);
+      // A settled delivery of it, to replay: given up a second after it is sent again.
+      const delivery = await stack.db.webhookDelivery.create({
+        data: {
+          subscriptionId: res.body.id,
+          journeyId: journey.id,
+          seq: 1,
+          eventId: randomUUID(),
+          eventType: 'journey.refer',
+          eventAt: new Date(),
+          data: {},
+          status: 'delivered',
+          giveUpAt: new Date(Date.now() + 1000),
+        },
+      });
+      return [cellId(cell), { id: res.body.id as string, deliveryId: delivery.id }] as const;
+    }),
+  );
   fx = {
     journey,
     foreign,
@@ -219,6 +267,7 @@ beforeAll(async () => {
     links,
     spareKeys: new Map(keys),
     spareMembers: new Map(members),
+    webhooks: new Map(webhooks),
   };
 }, 90_000);
 
@@ -256,6 +305,12 @@ test.each(AUTHORIZATION_MATRIX.map((cell) => [title(cell), cell] as const))('%s'
     // Only an allowed removal removes.
     const member = await stack.db.member.findUnique({ where: { id: spareMember } });
     expect(member?.removedAt != null).toBe(cell.status === 204);
+  }
+  const hook = fx.webhooks.get(cellId(cell));
+  if (hook && cell.method === 'DELETE') {
+    // Only an allowed deletion stops the subscription.
+    const sub = await stack.db.webhookSubscription.findUnique({ where: { id: hook.id } });
+    expect(sub?.deletedAt != null).toBe(cell.status === 204);
   }
   if (isAction(cell) && cell.status === 200) {
     const to = TRANSITIONS[actionOf(cell)].to;

@@ -59,6 +59,27 @@ describe('the rest of the environment', () => {
     expect(config.publicBaseUrl).toBe('http://localhost:3000');
   });
 
+  test('webhooks retry 30 s apart doubling to an hour for 3 days, go anywhere outside production and to public https only in it', () => {
+    expect(loadConfig({}).webhooks).toEqual({
+      retry: { initialMs: 30_000, maxMs: 3_600_000, giveUpAfter: 'P3D' },
+      rules: { publicOnly: false },
+    });
+    const tests = loadConfig({
+      WEBHOOK_RETRY_INITIAL: 'PT0.1S',
+      WEBHOOK_RETRY_MAX: 'PT1S',
+      NODE_ENV: 'production',
+    });
+    expect(tests.webhooks).toEqual({
+      retry: { initialMs: 100, maxMs: 1000, giveUpAfter: 'P3D' },
+      rules: { publicOnly: true },
+    });
+    expect(() => loadConfig({ WEBHOOK_RETRY_INITIAL: '30s' })).toThrow(/WEBHOOK_RETRY_INITIAL/);
+    expect(() => loadConfig({ WEBHOOK_GIVE_UP_AFTER: 'three days' })).toThrow(/WEBHOOK_GIVE_UP_AFTER/);
+    expect(() => loadConfig({ WEBHOOK_RETRY_INITIAL: 'PT2H', WEBHOOK_RETRY_MAX: 'PT1H' })).toThrow(
+      /WEBHOOK_RETRY_MAX/,
+    );
+  });
+
   test('a bad port or target is refused with its name', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ STATS_TARGET: '-3' })).toThrow(/STATS_TARGET/);

@@ -23,6 +23,8 @@ async function main(): Promise<void> {
     mailer,
     mailFrom: config.mailFrom,
     publicBaseUrl: config.publicBaseUrl,
+    webhookRetry: config.webhooks.retry,
+    webhookRules: config.webhooks.rules,
     log: (m) => console.warn(`[worker] ${m}`),
   });
   console.log(

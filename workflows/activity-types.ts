@@ -64,3 +64,27 @@ export interface JourneyActivities {
   /** Erases the learner's personal data, keeping the codes; null for an unknown learner. */
   erasePersonalData(input: ErasePersonalDataInput): Promise<ErasureSummary | null>;
 }
+
+/** One subscription and one journey: what a webhook delivery workflow serves. */
+export interface WebhookStream {
+  subscriptionId: string;
+  journeyId: string;
+}
+
+/**
+ * The next delivery of a stream: `ready` to send, `waiting` while an earlier
+ * event of the journey is not yet in the timeline, `idle` when nothing is due.
+ */
+export type NextDelivery = { kind: 'ready'; deliveryId: string } | { kind: 'waiting' } | { kind: 'idle' };
+
+/** How a delivery ended: sent (a 2xx), given up, or its subscription deleted. */
+export type DeliveryOutcome = 'delivered' | 'failed' | 'cancelled';
+
+export interface WebhookActivities {
+  nextWebhookDelivery(stream: WebhookStream): Promise<NextDelivery>;
+  /**
+   * One attempt to POST the delivery's event; throws to be retried, with the
+   * delay it chose, until a 2xx or the delivery's give-up time.
+   */
+  deliverWebhook(input: { deliveryId: string }): Promise<DeliveryOutcome>;
+}

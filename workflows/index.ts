@@ -1,2 +1,3 @@
 // Entry point of the workflow bundle.
 export { learnerJourney } from './journey';
+export { webhookDelivery } from './webhooks';

@@ -1,8 +1,9 @@
 // Temporal message definitions, shared by the workflow and its clients.
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ActionRequest } from '../domain/actions';
 import type { JourneyView } from '../domain/journey-state';
 import type { learnerJourney } from './journey';
+import type { webhookDelivery } from './webhooks';
 import { ACTIONS, type ActionName } from '../domain/transitions';
 
 /** The one task queue journeys run on. */
@@ -25,3 +26,15 @@ export const actionUpdates = Object.fromEntries(
 
 /** Where the journey stands now: status, dates, follow-ups and the next deadline. */
 export const stateQuery = defineQuery<JourneyView>('state');
+
+/** The webhook delivery workflow's type name: one per subscription and journey. */
+export const WEBHOOK_WORKFLOW = 'webhookDelivery';
+export type WebhookDelivery = typeof webhookDelivery;
+
+/** The workflow ID that sends one journey's events to one subscription. */
+export function webhookWorkflowIdFor(subscriptionId: string, journeyId: string): string {
+  return `webhook-${subscriptionId}-${journeyId}`;
+}
+
+/** Deliveries are waiting in PostgreSQL: look again. Carries nothing. */
+export const deliveriesWaiting = defineSignal('deliveriesWaiting');

@@ -86,6 +86,19 @@ const managersOnly = (status: number): Expected => ({
   admin: { 'n/a': status, unknown: 404 },
 });
 
+/**
+ * A route on a webhook subscription: its organisation's only. Another's reads
+ * as unknown (404); a manager's `n/a` is its own; the admin key, without an
+ * organisation, is refused before any lookup.
+ */
+const ownWebhook = (status: number): Expected => ({
+  anonymous: { 'n/a': 401 },
+  agency: { own: status, foreign: 404, unknown: 404 },
+  fabrique: { own: status, foreign: 404, unknown: 404 },
+  manager: { 'n/a': status, unknown: 404 },
+  admin: { 'n/a': 403, unknown: 403 },
+});
+
 /** The status of the journey every action cell is taken on. */
 export const MATRIX_JOURNEY_STATUS: Status = 'referred';
 
@@ -205,6 +218,18 @@ const ROUTES: readonly RouteRows[] = [
   { method: 'POST', path: '/codec/decode', scope: 'none', expect: only(200, 'manager', 'admin') },
   // The emails that need a person: the GEN team's to look at (DESIGN: /courriels).
   { method: 'GET', path: '/v1/notifications', scope: 'none', expect: only(200, 'manager', 'admin') },
+  // Webhooks: every organisation subscribes for itself and sees only its own
+  // subscriptions; the admin key has no organisation, so it holds none.
+  { method: 'POST', path: '/v1/webhooks', scope: 'none', expect: only(201, 'agency', 'fabrique', 'manager') },
+  { method: 'GET', path: '/v1/webhooks', scope: 'none', expect: only(200, 'agency', 'fabrique', 'manager') },
+  { method: 'DELETE', path: '/v1/webhooks/{id}', scope: 'owned', expect: ownWebhook(204) },
+  { method: 'GET', path: '/v1/webhooks/{id}/deliveries', scope: 'owned', expect: ownWebhook(200) },
+  {
+    method: 'POST',
+    path: '/v1/webhooks/{id}/deliveries/{deliveryId}/replay',
+    scope: 'owned',
+    expect: ownWebhook(202),
+  },
   // Fabriques see their own indicators only; agencies none.
   { method: 'GET', path: '/v1/stats', scope: 'none', expect: only(200, 'fabrique', 'manager', 'admin') },
   { method: 'GET', path: '/openapi.json', scope: 'none', expect: anyone(200) },

@@ -16,6 +16,8 @@ import { createJourneyWorker } from '../../worker/create-worker';
 import { workflowIdFor } from '../../workflows/messages';
 import { DEFAULT_POLICY, resolvePolicy, type TimingPolicy } from '../../domain/policy';
 import { Inbox } from './smtp';
+import type { DestinationRules } from '../../webhooks/destination';
+import type { WebhookRetry } from '../../webhooks/retry';
 
 /** A learner as an agency would describe them; every value unique to this call. */
 export function learner(overrides: Record<string, unknown> = {}) {
@@ -67,7 +69,14 @@ export interface StackOptions {
   databaseUrl?: string;
   /** False: no worker in the test process (the test runs worker processes of its own). */
   worker?: boolean;
+  /** Webhook retries; by default milliseconds apart (TEST_WEBHOOK_RETRY), so that the suite stays fast. */
+  webhookRetry?: WebhookRetry;
+  /** Where webhooks may go; by default anywhere, loopback included, as outside production. */
+  webhookRules?: DestinationRules;
 }
+
+/** Webhook retries in tests: 100 ms doubling to 1 s, given up after 3 days as in production. */
+export const TEST_WEBHOOK_RETRY: WebhookRetry = { initialMs: 100, maxMs: 1000, giveUpAfter: 'P3D' };
 
 export class TestStack {
   readonly inbox = new Inbox();
@@ -144,6 +153,7 @@ export class TestStack {
         ? createMailer({ mailDir: this.options.mailDir })
         : createMailer({ smtpUrl: this.inbox.url, mailDir: '' })),
       mailFrom: 'Parcours <no-reply@parcours.test>',
+      webhookRules: this.options.webhookRules ?? { publicOnly: false },
       // No `log`: the API logs as under `npm start`, so that npm test's scan of the output sees it.
     }));
     this.server = await new Promise<Server>((resolve) => {
@@ -177,6 +187,8 @@ export class TestStack {
       publicBaseUrl: 'http://parcours.test',
       afterHandOff: this.options.afterHandOff,
       encryption: this.encryption,
+      webhookRetry: this.options.webhookRetry ?? TEST_WEBHOOK_RETRY,
+      webhookRules: this.options.webhookRules ?? { publicOnly: false },
       // As worker/main.ts logs under `npm start`.
       log: (m) => console.warn(`[worker] ${m}`),
     });

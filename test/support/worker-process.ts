@@ -33,6 +33,9 @@ export class WorkerProcess {
         MAIL_FROM: 'Parcours <no-reply@parcours.test>',
         PUBLIC_BASE_URL: 'http://parcours.test',
         LOG_LEVEL: 'ERROR',
+        // As TEST_WEBHOOK_RETRY: webhook retries milliseconds apart.
+        WEBHOOK_RETRY_INITIAL: 'PT0.1S',
+        WEBHOOK_RETRY_MAX: 'PT1S',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     }));
@@ -45,6 +48,11 @@ export class WorkerProcess {
       if (Date.now() > deadline) throw new Error(`worker ${this.name} not polling after ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 100));
     }
+  }
+
+  /** The process id, while it runs. */
+  get pid(): number | undefined {
+    return this.child?.pid;
   }
 
   /** What the worker printed (ids and codes only: it logs no personal data). */
