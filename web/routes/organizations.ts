@@ -185,10 +185,14 @@ async function organizationPage(
     mayIssue: mayIssueKey(c, org.id),
     audit: audit.map((a) => {
       const d = (a.details ?? {}) as Record<string, string>;
+      const label = AUDIT_ACTION_LABELS[a.action] ?? a.action;
       const what = d.memberId ? names.get(d.memberId) : d.keyId;
       return {
         at: formatDateTime(a.at.toISOString()),
-        action: `${AUDIT_ACTION_LABELS[a.action] ?? a.action}${what ? ` : ${what}` : ''}`,
+        action:
+          a.action === 'organization.create'
+            ? `${label}${d.keyId ? `, avec la clé ${d.keyId}` : ''}`
+            : `${label}${what ? ` : ${what}` : ''}`,
         by: actorText(a, names),
       };
     }),
@@ -242,7 +246,14 @@ export function organizationRoutes(deps: WebDeps): Router {
     if (!org.success) merge(zodErrors(org.error, fields, values));
     if (!member.success) {
       merge(zodErrors(member.error, fields, values, (p) => (p === 'name' ? 'memberName' : 'memberEmail')));
-    } else if (await findActiveMember(deps.db, member.data.email)) {
+    }
+    // One person signs in to one organisation: an address already a member's is said at once.
+    const memberEmail = CreateMember.shape.email.safeParse((values.memberEmail ?? '').trim());
+    if (
+      memberEmail.success &&
+      !errors.fields.memberEmail &&
+      (await findActiveMember(deps.db, memberEmail.data))
+    ) {
       errors.fields.memberEmail = 'Cette adresse est déjà celle d’un membre d’une organisation.';
       errors.summary.push({
         field: 'memberEmail',

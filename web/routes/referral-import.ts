@@ -107,6 +107,8 @@ function reportView(report: ImportReport) {
       .filter((r) => r.journeyId || r.outcome === 'duplicate')
       .map((r) => ({ ...r, href: r.journeyId ? `/parcours/${r.journeyId}` : undefined, badge: outcome(r) })),
     newlyReferred: counts.created,
+    /** People referred by this file, now or before; a row repeating another adds nobody. */
+    people: counts.created + counts.already,
     engineDown: report.engineDown,
   };
 }
