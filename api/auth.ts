@@ -93,12 +93,3 @@ export function requireRole(...roles: Caller['type'][]): RequestHandler {
     next();
   };
 }
-
-/** Only the bootstrap ADMIN_API_KEY may `what` (e.g. "create organisations"). */
-export function requireAdmin(what: string): RequestHandler {
-  return (req, _res, next) => {
-    if (!req.caller) return next(unauthorized());
-    if (!req.caller.admin) return next(forbidden(`Only the ADMIN_API_KEY may ${what}.`));
-    next();
-  };
-}

@@ -3,46 +3,34 @@
 // the action forms, refusals show on the form and change nothing, another
 // organisation sees nothing, a post without its CSRF token is refused, and
 // all of it works with JavaScript off. axe-core checks every page.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, newContext, screenshot, seriousViolations } from './support/browser';
+import type { Page } from 'playwright-core';
+import { launchChromium } from './support/browser';
 import { startStack, today, type TestStack } from './support/stack';
-import { addMember, signIn, type TestMember } from './support/web';
+import { addMember, checkPage, MemberBrowser, type TestMember } from './support/web';
 
 let stack: TestStack;
-let browser: Browser;
+let browsing: MemberBrowser;
 let agent: TestMember;
 let admissions: TestMember;
 let elsewhere: TestMember;
-const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
   // The same members sign in for every test here, more often than one person would.
   stack = await startStack({ limits: { signInPerAddress: 100 } });
-  browser = await launchChromium();
+  browsing = new MemberBrowser(stack, await launchChromium());
   agent = await addMember(stack, stack.orgs.agency, 'Claire Conseil');
   admissions = await addMember(stack, stack.orgs.fabrique, 'Karim Admissions');
   elsewhere = await addMember(stack, stack.orgs.fabrique2, 'Lou Ailleurs');
 });
 
 afterAll(async () => {
-  for (const c of contexts) await c.close();
-  await browser?.close();
+  await browsing?.close();
   await stack?.stop();
 });
 
-async function memberPage(member: TestMember, javaScriptEnabled = true): Promise<Page> {
-  const context = await newContext(browser, stack.baseUrl, { javaScriptEnabled });
-  contexts.push(context);
-  const page = await context.newPage();
-  await signIn(stack, page, member.email);
-  return page;
-}
-
-/** Saves the page's screenshot and finds no serious or critical axe violation (pages with JavaScript). */
-async function check(page: Page, name: string): Promise<void> {
-  await screenshot(page, name);
-  expect(await seriousViolations(page)).toEqual([]);
-}
+const memberPage = (member: TestMember, javaScriptEnabled = true) =>
+  browsing.signedIn(member, javaScriptEnabled);
+const check = checkPage;
 
 async function status(journeyId: string): Promise<string> {
   return (await stack.journey(journeyId)).status as string;

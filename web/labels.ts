@@ -215,3 +215,50 @@ export function emailLabel(template: string): string {
   const to = EMAIL_RECIPIENTS[recipient];
   return what && to ? `${what}, ${to}` : template;
 }
+
+/** Why an email needs a person (/courriels), and what the person can do about it. */
+export const REVIEW_REASON_LABELS: Readonly<Record<string, { label: string; help: string }>> = {
+  resent: {
+    label: 'Renvoyé après un arrêt',
+    help: 'Le service s’est arrêté pendant l’envoi : le courriel est reparti, et le destinataire l’a peut-être reçu deux fois. En général, rien à faire.',
+  },
+  refused: {
+    label: 'Refusé par le serveur de messagerie',
+    help: 'L’adresse est sans doute fausse ou n’existe plus : faites-la corriger et prévenez le destinataire autrement.',
+  },
+  skipped: {
+    label: 'Non envoyé (données effacées)',
+    help: 'Les données de la personne ont été effacées : il n’y avait plus personne à qui écrire.',
+  },
+  uncertain: {
+    label: 'Peut-être envoyé',
+    help: 'Laissé incertain par une version ancienne de Parcours : vérifiez auprès du destinataire.',
+  },
+};
+
+/** What the audit log records about an organisation, in words. */
+export const AUDIT_ACTION_LABELS: Readonly<Record<string, string>> = {
+  'organization.create': 'Organisation créée',
+  'member.add': 'Membre ajouté',
+  'member.remove': 'Membre retiré',
+  'api-key.issue': 'Clé d’API créée',
+  'api-key.revoke': 'Clé d’API révoquée',
+};
+
+/** Labels of the organisation form's inputs (the API body's names, and the first member's). */
+export const ORGANIZATION_FIELD_LABELS: Readonly<Record<string, string>> = {
+  type: 'Type d’organisation',
+  name: 'Nom de l’organisation',
+  email: 'Adresse électronique de l’organisation',
+  region: 'Région',
+  department: 'Département',
+  agencyKind: 'Type de prescripteur',
+  memberName: 'Nom et prénom du premier membre',
+  memberEmail: 'Adresse électronique du premier membre',
+};
+
+export const ORGANIZATION_FIELD_HINTS: Readonly<Record<string, string>> = {
+  email: 'Elle reçoit les courriels des parcours de l’organisation.',
+  agencyKind: 'Pour un prescripteur seulement.',
+  memberEmail: 'Cette personne se connectera à Parcours avec un lien reçu à cette adresse.',
+};

@@ -1,6 +1,7 @@
 // The web app for people, served by the API process: sign-in by emailed link,
-// the journeys (and their CSV export), their actions, referrals, the
-// dashboard. Each group of pages gets the same stack: cookies, form bodies,
+// the journeys (and their CSV export), their actions, referrals (one by one
+// or from a CSV file), the dashboard, organisations and the emails that need
+// a person. Each group of pages gets the same stack: cookies, form bodies,
 // the signed-in member, CSRF on every POST, and errors shown as pages.
 import path from 'node:path';
 import cookieParser from 'cookie-parser';
@@ -16,9 +17,12 @@ import { pageErrors } from './page-errors';
 import { actionRoutes } from './routes/actions';
 import { dashboardRoutes } from './routes/dashboard';
 import { journeysCsv } from './routes/journeys-csv';
+import { emailsToReviewRoutes } from './routes/emails-to-review';
 import { home } from './routes/home';
 import { journeyPageRoutes } from './routes/journeys';
+import { organizationRoutes } from './routes/organizations';
 import { referralRoutes } from './routes/referral';
+import { agencyOnly, receiveUpload, referralImportRoutes } from './routes/referral-import';
 import { signInRoutes, signOut, type SignInLimits } from './routes/sign-in';
 
 export interface WebDeps extends JourneyDeps {
@@ -40,16 +44,31 @@ export function webRoutes(deps: WebDeps): Router {
   const router = Router();
   const secure = deps.publicBaseUrl.startsWith('https:');
   const csrf = createCsrf({ secret: deps.csrfSecret, secure });
+  const csp = helmet.contentSecurityPolicy({ useDefaults: false, directives: PAGE_CSP });
+  const withToken: RequestHandler = (req, res, next) => {
+    res.locals.csrfToken = csrf.token(req, res);
+    next();
+  };
   const page: RequestHandler[] = [
-    helmet.contentSecurityPolicy({ useDefaults: false, directives: PAGE_CSP }),
+    csp,
     cookieParser(),
     express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 100 }),
     loadMember(deps.db),
     csrf.protect,
-    (req, res, next) => {
-      res.locals.csrfToken = csrf.token(req, res);
-      next();
-    },
+    withToken,
+  ];
+  // The import's form is multipart: it is read (only for a signed-in agency's
+  // member) before its CSRF token can be checked.
+  const uploadPage: RequestHandler[] = [
+    csp,
+    cookieParser(),
+    loadMember(deps.db),
+    requireMember,
+    withToken, // for the error page of anyone but an agency's member
+    agencyOnly,
+    receiveUpload,
+    csrf.protect,
+    withToken,
   ];
   const errors = pageErrors(deps.log);
   // A path under the app's pages that names none is "Page introuvable", not the API's JSON.
@@ -73,7 +92,10 @@ export function webRoutes(deps: WebDeps): Router {
   );
   router.get('/parcours.csv', ...page, requireMember, journeysCsv(deps), errors);
   router.use('/tableau-de-bord', ...page, requireMember, dashboardRoutes(deps), noPage, errors);
+  router.use('/orienter/import', ...uploadPage, referralImportRoutes(deps), noPage, errors);
   router.use('/orienter', ...page, requireMember, referralRoutes(deps), noPage, errors);
+  router.use('/organisations', ...page, requireMember, organizationRoutes(deps), noPage, errors);
+  router.use('/courriels', ...page, requireMember, emailsToReviewRoutes(deps), noPage, errors);
   router.get('/', ...page, home, errors);
   return router;
 }

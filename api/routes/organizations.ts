@@ -1,11 +1,10 @@
 // /v1/organizations: created with the admin key, listed by managers.
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../prisma/client';
-import { audit } from '../../store/audit';
-import { KEY_ID, issueKey } from '../api-keys';
-import { auditActorOf, caller, requireAdmin, requireRole } from '../auth';
-import { createOrganization, organizationJson } from '../organizations';
+import { caller, requireRole } from '../auth';
+import { issueKeyFor, listKeys, revokeKey } from '../organization-keys';
+import { assertMayCreateOrganization, createOrganizationAudited, organizationJson } from '../organizations';
 import { notFound, parseInput } from '../problem';
 import { CreateOrganization } from '../schemas';
 
@@ -14,10 +13,11 @@ const OrgId = z.uuid();
 export function organizationRoutes(db: Db): Router {
   const router = Router();
 
-  router.post('/', requireAdmin('create organisations'), async (req, res) => {
+  router.post('/', async (req, res) => {
+    const c = caller(req);
+    assertMayCreateOrganization(c);
     const input = parseInput(CreateOrganization, req.body, 'body');
-    const { org, keyId, apiKey } = await createOrganization(db, input);
-    await audit(db, auditActorOf(caller(req)), 'organization.create', org.id, { keyId });
+    const { org, keyId, apiKey } = await createOrganizationAudited(db, c, input);
     res
       .status(201)
       .location(`/v1/organizations/${org.id}`)
@@ -37,7 +37,7 @@ export function organizationRoutes(db: Db): Router {
  * /v1/organizations/:id/api-keys: managers list and revoke any organisation's
  * keys (incident response). Only the admin key issues one: a key acts as its
  * organisation, and a manager acting as a fabrique would bypass the roles of
- * the transition table. Every change is audited.
+ * the transition table. Every change is audited (api/organization-keys.ts).
  */
 export function apiKeyRoutes(db: Db): Router {
   const router = Router({ mergeParams: true });
@@ -49,44 +49,19 @@ export function apiKeyRoutes(db: Db): Router {
     if (!org) throw notFound(`No organisation ${raw}.`);
     return org;
   };
-  const auditBy = (req: Request, action: string, targetId: string, details: Record<string, string>) =>
-    audit(db, auditActorOf(caller(req)), action, targetId, details);
 
-  router.post('/:id/api-keys', requireAdmin("issue another organisation's keys"), async (req, res) => {
-    const org = await organization(String(req.params.id));
-    const { keyId, apiKey } = await issueKey(db, org.id);
-    await auditBy(req, 'api-key.issue', org.id, { keyId });
-    res.status(201).json({ keyId, apiKey });
+  router.post('/:id/api-keys', async (req, res) => {
+    res.status(201).json(await issueKeyFor(db, caller(req), String(req.params.id)));
   });
 
   router.get('/:id/api-keys', async (req, res) => {
     const org = await organization(String(req.params.id));
-    const keys = await db.apiKey.findMany({
-      where: { organizationId: org.id },
-      orderBy: { createdAt: 'asc' },
-    });
-    res.json({
-      items: keys.map((k) => ({
-        keyId: k.id,
-        createdAt: k.createdAt.toISOString(),
-        lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
-        revokedAt: k.revokedAt?.toISOString() ?? null,
-      })),
-    });
+    res.json({ items: await listKeys(db, org.id) });
   });
 
   router.delete('/:id/api-keys/:keyId', async (req, res) => {
     const org = await organization(String(req.params.id));
-    const keyId = String(req.params.keyId);
-    // Only a well-formed id reaches the database: a NUL byte there is a server error.
-    const key = KEY_ID.test(keyId)
-      ? await db.apiKey.findFirst({ where: { id: keyId, organizationId: org.id } })
-      : null;
-    if (!key) throw notFound(`No key ${keyId} for this organisation.`);
-    if (!key.revokedAt) {
-      await db.apiKey.update({ where: { id: key.id }, data: { revokedAt: new Date() } });
-      await auditBy(req, 'api-key.revoke', org.id, { keyId });
-    }
+    await revokeKey(db, caller(req), org.id, String(req.params.keyId));
     res.status(204).end();
   });
   return router;

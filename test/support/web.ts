@@ -1,7 +1,8 @@
 // Steps of the web app's tests: members added through the API, and sign-in
 // through the link of the email the real SMTP server received.
-import type { Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { randomBytes } from 'node:crypto';
+import { newContext, screenshot, seriousViolations } from './browser';
 import type { Org, TestStack } from './stack';
 
 export interface TestMember {
@@ -46,4 +47,39 @@ export async function signIn(stack: TestStack, page: Page, email: string): Promi
   await page.goto(await signInLink(stack, page, email));
   await page.getByRole('button', { name: 'Se connecter' }).click();
   await page.waitForURL('**/parcours');
+}
+
+/** The members' browser windows of one test file: signed in, and closed together at the end. */
+export class MemberBrowser {
+  private readonly contexts: BrowserContext[] = [];
+
+  constructor(
+    private readonly stack: TestStack,
+    readonly browser: Browser,
+  ) {}
+
+  /** A fresh window (its own cookies), with JavaScript on or off. */
+  async window(javaScriptEnabled = true): Promise<Page> {
+    const context = await newContext(this.browser, this.stack.baseUrl, { javaScriptEnabled });
+    this.contexts.push(context);
+    return context.newPage();
+  }
+
+  /** A fresh window signed in as the member, on /parcours. */
+  async signedIn(member: TestMember, javaScriptEnabled = true): Promise<Page> {
+    const page = await this.window(javaScriptEnabled);
+    await signIn(this.stack, page, member.email);
+    return page;
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.contexts) await c.close();
+    await this.browser.close();
+  }
+}
+
+/** Saves the page's screenshot and finds no serious or critical axe violation (pages with JavaScript). */
+export async function checkPage(page: Page, name: string): Promise<void> {
+  await screenshot(page, name);
+  expect(await seriousViolations(page)).toEqual([]);
 }

@@ -34,6 +34,11 @@ const FRENCH: [RegExp, (m: RegExpExecArray) => string][] = [
     (m) => `la formation dépasserait 24 mois hors suspensions (fin au plus tard le ${day(m[1] as string)}).`,
   ],
   [/^the journey is already at this fabrique$/, () => 'le parcours est déjà dans cette fabrique.'],
+  [
+    /^The birth date gives an implausible age\.$/,
+    () => 'cette date de naissance donne un âge invraisemblable (de 14 à 99 ans attendus).',
+  ],
+  [/^\S+ is not a known fabrique\.$/, () => 'cette fabrique n’existe pas.'],
 ];
 
 /** The engine's reason in French when it is one of the usual ones. */
