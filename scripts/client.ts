@@ -40,7 +40,9 @@ async function main(): Promise<void> {
   console.log(check ? 'client/ matches the OpenAPI document' : 'client/ written from the OpenAPI document');
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
