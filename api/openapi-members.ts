@@ -20,7 +20,7 @@ export function registerMemberPaths(registry: OpenAPIRegistry): void {
     },
     responses: {
       201: { description: 'Added', ...json(Member) },
-      ...problems(400, 401, 403, 404, 409, 422, 429),
+      ...problems(400, 413, 401, 403, 404, 409, 422, 429),
     },
   });
   registerOperation(registry, {

@@ -159,7 +159,7 @@ export function buildOpenApiDocument(serverUrl = '/') {
     },
     responses: {
       201: { description: 'Created', ...json(CreatedOrganization) },
-      ...problems(400, 401, 403, 422, 429),
+      ...problems(400, 413, 401, 403, 422, 429),
     },
   });
   registerOperation(registry, {
@@ -235,7 +235,7 @@ export function buildOpenApiDocument(serverUrl = '/') {
     responses: {
       201: { description: 'Journey started', ...json(Journey) },
       200: { description: 'Replay of an Idempotency-Key: the same journey', ...json(Journey) },
-      ...problems(400, 401, 403, 422, 429, 503),
+      ...problems(400, 413, 401, 403, 422, 429, 503),
     },
   });
   registerOperation(registry, {
@@ -284,7 +284,7 @@ export function buildOpenApiDocument(serverUrl = '/') {
           description: 'The journey as it is now (for a retry with the same key, after the first outcome)',
           ...json(Journey),
         },
-        ...problems(400, 401, 403, 404, 409, 422, 429, 503),
+        ...problems(400, 413, 401, 403, 404, 409, 422, 429, 503),
       },
     });
   }
@@ -356,7 +356,7 @@ export function buildOpenApiDocument(serverUrl = '/') {
         description: 'Recorded (a thank-you page for a form)',
         content: { ...json(FollowUpRecorded).content, 'text/html': { schema: z.string() } },
       },
-      ...problems(400, 409),
+      ...problems(400, 413, 409),
       ...problemOrPage(404, 'a page saying so for a form'),
       ...problemOrPage(422, 'the form again, with the error, for a form'),
       ...problems(429, 503),
