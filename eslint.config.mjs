@@ -18,7 +18,15 @@ const deterministicOnly = [
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', '.tools/', '.data/', 'dist/', 'coverage/', 'prisma/generated/'],
+    ignores: [
+      'node_modules/',
+      '.tools/',
+      '.data/',
+      'dist/',
+      'coverage/',
+      'prisma/generated/',
+      'client/schema.d.ts',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -16,6 +16,7 @@ import {
   DEFAULT_LIMITS,
   followUpLimit,
   journeyActionLimit,
+  probeLimit,
   type Limits,
 } from './limits';
 import { buildOpenApiDocument } from './openapi';
@@ -138,6 +139,7 @@ export function createApp(deps: AppDeps): Express {
 
   const health = healthRoutes(deps.db, deps.temporal);
   app.locals.close = health.close;
+  app.use(['/healthz', '/readyz'], probeLimit(limits));
   app.use(health.router);
   app.get('/openapi.json', (_req, res) => {
     res.json(openapi);

@@ -1,8 +1,16 @@
-// Abuse limits: failed authentications and unknown follow-up links are
-// counted per client address; CORS stays closed unless origins are listed.
+// Abuse limits, on express-rate-limit with its standard headers: failed
+// authentications, unknown follow-up links and health checks are counted per
+// client address, actions per journey; CORS stays closed unless origins are listed.
 import cors from 'cors';
-import type { RequestHandler } from 'express';
-import { ipKeyGenerator, MemoryStore, rateLimit } from 'express-rate-limit';
+import type { Request, RequestHandler } from 'express';
+import {
+  ipKeyGenerator,
+  MemoryStore,
+  rateLimit,
+  type ClientRateLimitInfo,
+  type Options,
+  type Store,
+} from 'express-rate-limit';
 import { Problem, sendProblem } from './problem';
 
 export interface Limits {
@@ -16,6 +24,8 @@ export interface Limits {
   signInPerClient: number;
   /** Sign-in link requests allowed per email address and window, known or not. */
   signInPerAddress: number;
+  /** Health checks (/healthz, /readyz) allowed per client address and window. */
+  probesPerClient: number;
   windowMs: number;
   /** Origins allowed by CORS; empty means no cross-origin access. */
   corsOrigins: string[];
@@ -27,6 +37,7 @@ export const DEFAULT_LIMITS: Limits = {
   actionsPerJourney: 60,
   signInPerClient: 30,
   signInPerAddress: 5,
+  probesPerClient: 3_000,
   windowMs: 15 * 60_000,
   corsOrigins: [],
 };
@@ -38,20 +49,52 @@ export const DEFAULT_LIMITS: Limits = {
  * good key or link gets nothing more through. Successes never count, so a
  * busy client that does not fail is never held back, however many requests
  * it has in flight.
+ *
+ * express-rate-limit asks its store before the request runs: this store
+ * answers with the failures so far plus this request, as if it were to fail,
+ * and keeps the request only once it has failed. The limiter then refuses,
+ * and writes its standard headers (RateLimit-Limit, -Remaining, -Reset, and
+ * Retry-After on a 429), as for any of its limits.
  */
-/** A counter per key over a window, as express-rate-limit keeps them (it sets the window up). */
-function windowedStore(windowMs: number, limit: number): MemoryStore {
-  const store = new MemoryStore();
-  rateLimit({ windowMs, limit, store });
-  return store;
+class FailureStore implements Store {
+  readonly localKeys = true;
+  private readonly failures = new MemoryStore();
+  private windowMs = DEFAULT_LIMITS.windowMs;
+
+  init(options: Options): void {
+    this.windowMs = options.windowMs;
+    this.failures.init(options);
+  }
+
+  async increment(key: string): Promise<ClientRateLimitInfo> {
+    const soFar = await this.failures.get(key);
+    return {
+      totalHits: (soFar?.totalHits ?? 0) + 1,
+      resetTime: soFar?.resetTime ?? new Date(Date.now() + this.windowMs),
+    };
+  }
+
+  async decrement(): Promise<void> {
+    // Nothing was kept for the request: increment only asked.
+  }
+
+  async resetKey(key: string): Promise<void> {
+    await this.failures.resetKey(key);
+  }
+
+  async failed(key: string): Promise<void> {
+    await this.failures.increment(key);
+  }
 }
 
-/** A 429 saying when the window ends, in whole seconds (Retry-After). */
-function tooMany(detail: string, resetTime: Date | undefined): Problem {
-  const problem = new Problem(429, 'Too many requests', detail);
-  problem.retryAfter = Math.max(1, Math.ceil(((resetTime?.getTime() ?? Date.now()) - Date.now()) / 1000));
-  return problem;
-}
+/** A 429 problem; express-rate-limit has already written Retry-After and its headers. */
+const refuse =
+  (detail: string): Options['handler'] =>
+  (_req, res) =>
+    sendProblem(res, new Problem(429, 'Too many requests', detail));
+
+/** Clients keyed by address, IPv6 by subnet, as express-rate-limit does. */
+const byAddress = (req: Request) => ipKeyGenerator(req.ip ?? '');
 
 function failureLimit(options: {
   limit: number;
@@ -59,19 +102,21 @@ function failureLimit(options: {
   failed: (status: number) => boolean;
   detail: string;
 }): RequestHandler {
-  const store = windowedStore(options.windowMs, options.limit);
+  const store = new FailureStore();
+  const limiter = rateLimit({
+    windowMs: options.windowMs,
+    limit: options.limit,
+    store,
+    keyGenerator: byAddress,
+    standardHeaders: 'draft-6',
+    legacyHeaders: false,
+    handler: refuse(options.detail),
+  });
   return (req, res, next) => {
-    // Clients keyed by address, IPv6 by subnet, as express-rate-limit does.
-    const key = ipKeyGenerator(req.ip ?? '');
-    store.get(key).then((hits) => {
-      if (hits && hits.totalHits >= options.limit) {
-        return sendProblem(res, tooMany(options.detail, hits.resetTime));
-      }
-      res.on('finish', () => {
-        if (options.failed(res.statusCode)) void store.increment(key);
-      });
-      next();
-    }, next);
+    res.on('finish', () => {
+      if (options.failed(res.statusCode)) void store.failed(byAddress(req));
+    });
+    void limiter(req, res, next);
   };
 }
 
@@ -96,17 +141,53 @@ export function followUpLimit(limits: Limits): RequestHandler {
 }
 
 /**
+ * The probes answer anyone without a key, and readiness asks PostgreSQL and
+ * Temporal each time: one address may call them `probesPerClient` times a
+ * window, far above what an orchestrator or a load balancer sends.
+ */
+export function probeLimit(limits: Limits): RequestHandler {
+  return rateLimit({
+    windowMs: limits.windowMs,
+    limit: limits.probesPerClient,
+    standardHeaders: 'draft-6',
+    legacyHeaders: false,
+    handler: refuse('Too many health checks from this address; try again later.'),
+  });
+}
+
+/** express-rate-limit's standard headers (IETF draft 6) and Retry-After, for a limit counted apart from a request. */
+function limitHeaders(limit: number, windowMs: number, hits: ClientRateLimitInfo): Record<string, string> {
+  const reset = Math.max(1, Math.ceil(((hits.resetTime?.getTime() ?? Date.now()) - Date.now()) / 1000));
+  return {
+    'RateLimit-Policy': `${limit};w=${Math.ceil(windowMs / 1000)}`,
+    'RateLimit-Limit': String(limit),
+    'RateLimit-Remaining': String(Math.max(0, limit - hits.totalHits)),
+    'RateLimit-Reset': String(reset),
+    'Retry-After': String(reset),
+  };
+}
+
+/**
  * Actions on one journey, from any caller and any way in (API, web, survey
  * link): a fabrique records a few a day, so a burst beyond this is a script
  * gone wrong, or an attack filling the journey's history and the agency's
- * mailbox. Counted per API process. Throws a 429 problem.
+ * mailbox. Counted per API process, once the caller may act on the journey
+ * (another organisation's requests never use up its actions). Throws a 429
+ * problem with the standard rate-limit headers.
  */
 export function journeyActionLimit(limits: Limits): (journeyId: string) => Promise<void> {
-  const store = windowedStore(limits.windowMs, limits.actionsPerJourney);
+  const store = new MemoryStore();
+  store.init({ windowMs: limits.windowMs } as Options);
   return async (journeyId) => {
     const hits = await store.increment(`journey:${journeyId}`);
     if (hits.totalHits > limits.actionsPerJourney) {
-      throw tooMany('Too many actions on this journey; try again later.', hits.resetTime);
+      throw new Problem(
+        429,
+        'Too many requests',
+        'Too many actions on this journey; try again later.',
+        {},
+        limitHeaders(limits.actionsPerJourney, limits.windowMs, hits),
+      );
     }
   };
 }

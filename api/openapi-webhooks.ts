@@ -1,7 +1,7 @@
 // The webhook routes in the OpenAPI document, from the schemas that validate them.
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { problems } from './openapi-problems';
+import { json, problems, registerOperation } from './openapi-problems';
 import {
   CreatedWebhook,
   CreateWebhook,
@@ -11,9 +11,8 @@ import {
 } from './webhook-schemas';
 
 export function registerWebhookPaths(registry: OpenAPIRegistry, security: Record<string, string[]>[]): void {
-  const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
   const id = z.uuid();
-  registry.registerPath({
+  registerOperation(registry, {
     method: 'post',
     path: '/v1/webhooks',
     operationId: 'createWebhook',
@@ -25,13 +24,18 @@ export function registerWebhookPaths(registry: OpenAPIRegistry, security: Record
       'keyed with the secret>`. Without a 2xx within 10 s it is retried with growing delays for 3 days; ' +
       "one journey's events reach the endpoint in `seq` order, and a resend keeps the event id.",
     security,
-    request: { body: json(CreateWebhook) },
+    request: {
+      body: json(CreateWebhook, {
+        url: 'https://si.mission-locale.example/parcours/webhooks',
+        events: ['journey.admit', 'journey.refuse'],
+      }),
+    },
     responses: {
       201: { description: 'Subscribed', ...json(CreatedWebhook) },
       ...problems(400, 401, 403, 422),
     },
   });
-  registry.registerPath({
+  registerOperation(registry, {
     method: 'get',
     path: '/v1/webhooks',
     operationId: 'listWebhooks',
@@ -42,7 +46,7 @@ export function registerWebhookPaths(registry: OpenAPIRegistry, security: Record
       ...problems(401, 403),
     },
   });
-  registry.registerPath({
+  registerOperation(registry, {
     method: 'delete',
     path: '/v1/webhooks/{id}',
     operationId: 'deleteWebhook',
@@ -51,7 +55,7 @@ export function registerWebhookPaths(registry: OpenAPIRegistry, security: Record
     request: { params: z.object({ id }) },
     responses: { 204: { description: 'Stopped' }, ...problems(401, 403, 404) },
   });
-  registry.registerPath({
+  registerOperation(registry, {
     method: 'get',
     path: '/v1/webhooks/{id}/deliveries',
     operationId: 'listWebhookDeliveries',
@@ -63,7 +67,7 @@ export function registerWebhookPaths(registry: OpenAPIRegistry, security: Record
       ...problems(401, 403, 404, 422),
     },
   });
-  registry.registerPath({
+  registerOperation(registry, {
     method: 'post',
     path: '/v1/webhooks/{id}/deliveries/{deliveryId}/replay',
     operationId: 'replayWebhookDelivery',

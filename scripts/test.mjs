@@ -40,6 +40,12 @@ try {
 step('type check (tsc)', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
 step('lint (eslint)', 'npx', ['eslint', '.']);
 step('format (prettier)', 'npx', ['prettier', '--check', '.', '--log-level', 'warn']);
+step('OpenAPI document and client up to date (npm run client)', 'npx', [
+  'tsx',
+  'scripts/client.ts',
+  '--check',
+]);
+step("OpenAPI lint (Redocly's recommended rules)", 'node', ['scripts/openapi-lint.mjs']);
 
 mkdirSync('.data/test', { recursive: true });
 const report = path.resolve('.data/test/jest-results.json');

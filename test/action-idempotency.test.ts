@@ -7,7 +7,7 @@ import type { AddressInfo, Server } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { closeApp, createApp } from '../api/app';
 import { freePort } from '../scripts/lib/temporal.mjs';
-import { startStack, today, type TestStack } from './support/stack';
+import { startStack, today, type HttpResult, type TestStack } from './support/stack';
 import { waitFor } from './support/wait';
 
 let stack: TestStack;
@@ -18,18 +18,9 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const keyed = (key: string) => ({ 'Idempotency-Key': key });
-
-function act(journeyId: string, action: string, body: unknown, key: string, base = stack.baseUrl) {
-  return fetch(`${base}/v1/journeys/${journeyId}/actions/${action}`, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${stack.orgs.fabrique.key}`,
-      'content-type': 'application/json',
-      ...keyed(key),
-    },
-    body: JSON.stringify(body),
-  });
+/** The fabrique's action with an Idempotency-Key, through the typed client. */
+function act(journeyId: string, action: string, body: unknown, key: string, baseUrl = stack.baseUrl) {
+  return stack.act(journeyId, action, stack.orgs.fabrique.key, body, { idempotencyKey: key, baseUrl });
 }
 
 /**
@@ -38,7 +29,7 @@ function act(journeyId: string, action: string, body: unknown, key: string, base
  * that comes back picks the journey up only once its old sticky queue times
  * out, so the first retry may still be too early for the action's deadline.
  */
-async function retryAsTold(send: () => Promise<Response>): Promise<Response> {
+async function retryAsTold(send: () => Promise<HttpResult>): Promise<HttpResult> {
   const until = Date.now() + 30_000;
   for (;;) {
     const res = await send();
@@ -64,7 +55,7 @@ test('a refusal sent twice with the same key: the second answer is the first out
   expect(first.status).toBe(200);
   const again = await act(j.id, 'refuse', body, 'refuse-1');
   expect(again.status).toBe(200);
-  expect(((await again.json()) as { status: string }).status).toBe('refused');
+  expect(again.body.status).toBe('refused');
 
   expect(await timelineOf(j.id)).toEqual(['refer', 'refuse']);
   const email = await stack.inbox.waitFor(j.id, 'refused.agency');
@@ -82,7 +73,7 @@ test('the same key with another body is refused with 422 and changes nothing', a
   const other = await act(j.id, 'waitlist', {}, 'review-1');
   expect(other.status).toBe(422);
   expect(other.headers.get('content-type')).toMatch(/application\/problem\+json/);
-  expect(((await other.json()) as { detail: string }).detail).toMatch(/Idempotency-Key/);
+  expect(other.body.detail).toMatch(/Idempotency-Key/);
   const now = await stack.journey(j.id);
   expect(now.status).toBe('in_review');
   expect(now.timeline.map((t: { action: string }) => t.action)).toEqual(['refer', 'take-in-review']);
@@ -108,13 +99,13 @@ test('no worker to run the action: 503 with Retry-After, then the retry with the
     const lost = await act(j.id, 'admit', body, 'admit-1');
     expect(lost.status).toBe(503);
     expect(Number(lost.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(((await lost.json()) as { detail: string }).detail).toMatch(/Idempotency-Key/);
+    expect(lost.body.detail).toMatch(/Idempotency-Key/);
   } finally {
     await stack.startWorker();
   }
   const retry = await retryAsTold(() => act(j.id, 'admit', body, 'admit-1'));
   expect(retry.status).toBe(200);
-  expect(((await retry.json()) as { status: string }).status).toBe('admitted');
+  expect(retry.body.status).toBe('admitted');
   expect(await timelineOf(j.id)).toEqual(['refer', 'admit']);
   await stack.inbox.waitFor(j.id, 'admitted.agency');
   expect(stack.inbox.of(j.id, 'admitted.agency')).toHaveLength(1);

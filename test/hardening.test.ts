@@ -18,7 +18,7 @@ beforeAll(async () => {
   stack = await startStack({
     policy: FOLLOW_UP_SOON,
     trustProxy: 'loopback',
-    limits: { authFailures: 3, followUpFailures: 5 },
+    limits: { authFailures: 3, followUpFailures: 5, probesPerClient: 3 },
   });
 });
 afterAll(async () => {
@@ -26,6 +26,17 @@ afterAll(async () => {
 });
 
 const from = (address: string) => ({ 'x-forwarded-for': address });
+
+/** express-rate-limit's standard headers of a refusal: the limit, nothing left, when it ends, and Retry-After. */
+function expectRefusedWithHeaders(res: { status: number; headers: Headers }, limit: number) {
+  expect(res.status).toBe(429);
+  expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
+  expect(Number(res.headers.get('ratelimit-limit'))).toBe(limit);
+  expect(res.headers.get('ratelimit-remaining')).toBe('0');
+  const reset = Number(res.headers.get('ratelimit-reset'));
+  expect(reset).toBeGreaterThan(0);
+  expect(Number(res.headers.get('retry-after'))).toBe(reset);
+}
 
 describe('managers', () => {
   test('a manager cannot mint a key for a fabrique (403), and no key is issued', async () => {
@@ -64,6 +75,7 @@ describe('abuse limits', () => {
     const blocked = await stack.request('GET', '/v1/journeys', agency.key, undefined, from(guesser));
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+    expectRefusedWithHeaders(blocked, 3);
     // Another address with the same key is not held back.
     expect(
       (await stack.request('GET', '/v1/journeys', agency.key, undefined, from('198.51.100.20'))).status,
@@ -87,15 +99,30 @@ describe('abuse limits', () => {
       const bogus = `/v1/follow-ups/${randomBytes(32).toString('base64url')}`;
       expect((await stack.request('GET', bogus, undefined, undefined, from(attacker))).status).toBe(404);
     }
-    expect((await stack.request('GET', link as string, undefined, undefined, from(attacker))).status).toBe(
-      429,
-    );
+    const refused = await stack.request('GET', link as string, undefined, undefined, from(attacker));
+    expect(refused.status).toBe(429);
+    expectRefusedWithHeaders(refused, 5);
     // The learner, behind the same proxy but from their own address, opens the link as often as they like.
     for (let i = 0; i < 8; i++) {
       const res = await stack.request('GET', link as string, undefined, undefined, from('198.51.100.30'));
       expect(res.status).toBe(200);
     }
   });
+});
+
+test('the probes count per address: the fourth from one address is a 429, another address still gets its answer', async () => {
+  const prober = '203.0.113.12';
+  const remaining: (string | null)[] = [];
+  for (const path of ['/healthz', '/readyz', '/healthz']) {
+    const res = await stack.request('GET', path, undefined, undefined, from(prober));
+    expect([path, res.status]).toEqual([path, 200]);
+    remaining.push(res.headers.get('ratelimit-remaining'));
+  }
+  expect(remaining).toEqual(['2', '1', '0']);
+  expectRefusedWithHeaders(await stack.request('GET', '/readyz', undefined, undefined, from(prober)), 3);
+  expect((await stack.request('GET', '/readyz', undefined, undefined, from('198.51.100.31'))).status).toBe(
+    200,
+  );
 });
 
 describe('configuration', () => {
@@ -307,6 +334,7 @@ describe('actions on one journey are rate limited, whoever sends them', () => {
     const res = await limited.act(j.id, 'confirm-start', fabrique.key, { startDate: today() });
     expect(res.status).toBe(429);
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+    expectRefusedWithHeaders(res, 3);
     expect((await limited.journey(j.id)).status).toBe('admitted');
     // Another journey is not held back.
     const other = await limited.refer();

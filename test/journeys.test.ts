@@ -3,7 +3,8 @@
 import { temporal } from '@temporalio/proto';
 import { Inbox } from './support/smtp';
 import { fetchHistory, historyText, recordHistory } from './support/histories';
-import { startStack, today, type TestStack } from './support/stack';
+import type { components } from '../client';
+import { resultOf, startStack, today, type TestStack } from './support/stack';
 import { stateQuery, workflowIdFor } from '../workflows/messages';
 
 // Follow-ups fall due one and two seconds after the exit instead of 3 and 6 months.
@@ -71,26 +72,20 @@ async function answerSurveys(s: TestStack, journeyId: string, outcomes: [string,
   }
   const emails = s.inbox.of(journeyId, 'follow-up-survey.learner');
   for (const [i, email] of emails.entries()) {
-    const link = Inbox.followUpPath(email);
-    const form = await s.request('GET', link);
+    const survey = s.followUp(Inbox.followUpPath(email));
+    const form = await survey.form();
     expect(form.status).toBe(200);
     expect(form.headers.get('content-type')).toMatch(/text\/html/);
     expect(form.text).toContain('name="outcome"');
-    const answer = await s.request(
-      'POST',
-      link,
-      undefined,
-      new URLSearchParams({
-        outcome: outcomes[i] as string,
-        employer: 'Boulangerie Dupain',
-        jobTitle: '',
-      }).toString(),
-      { 'content-type': 'application/x-www-form-urlencoded' },
-    );
+    const answer = await survey.answer({
+      outcome: outcomes[i] as string,
+      employer: 'Boulangerie Dupain',
+      jobTitle: '',
+    });
     expect(answer.status).toBe(200);
     expect(answer.text).toContain('Merci');
     // The link works once.
-    expect((await s.request('GET', link)).status).toBe(404);
+    expect((await survey.form()).status).toBe(404);
   }
   personal.push('Boulangerie Dupain');
 }
@@ -258,22 +253,23 @@ test('a referral nobody decides on expires, and the agency and the learner are t
   await recordHistory(expiring.client, j.id, 'expired-journey');
 });
 
+/** POST /v1/journeys by the agency with an Idempotency-Key, through the typed client. */
+function referWithKey(s: TestStack, body: components['schemas']['CreateJourney'], key: string) {
+  return resultOf(
+    s.api(s.orgs.agency.key).POST('/v1/journeys', { params: { header: { 'Idempotency-Key': key } }, body }),
+  );
+}
+
 test('the same Idempotency-Key twice gives one journey; with another body it is refused', async () => {
   const body = { learner: stack.learner(), fabriqueId: stack.orgs.fabrique.id };
   const key = `referral-${Date.now()}`;
-  const first = await stack.request('POST', '/v1/journeys', stack.orgs.agency.key, body, {
-    'Idempotency-Key': key,
-  });
-  const again = await stack.request('POST', '/v1/journeys', stack.orgs.agency.key, body, {
-    'Idempotency-Key': key,
-  });
+  const first = await referWithKey(stack, body, key);
+  const again = await referWithKey(stack, body, key);
   expect(first.status).toBe(201);
   expect(again.status).toBe(200);
   expect(again.body.id).toBe(first.body.id);
   const other = { ...body, learner: { ...body.learner, firstName: 'Autre' } };
-  const clash = await stack.request('POST', '/v1/journeys', stack.orgs.agency.key, other, {
-    'Idempotency-Key': key,
-  });
+  const clash = await referWithKey(stack, other, key);
   expect(clash.status).toBe(422);
   expect(await stack.db.learner.count({ where: { email: body.learner.email } })).toBe(1);
   personal.push(body.learner.firstName, body.learner.lastName, body.learner.email);
@@ -281,13 +277,13 @@ test('the same Idempotency-Key twice gives one journey; with another body it is 
 
 test('replaying a referral after its journey ended returns it and does not start it again', async () => {
   const body = { learner: expiring.learner(), fabriqueId: expiring.orgs.fabrique.id };
-  const headers = { 'Idempotency-Key': `late-replay-${Date.now()}` };
-  const first = await expiring.request('POST', '/v1/journeys', expiring.orgs.agency.key, body, headers);
+  const key = `late-replay-${Date.now()}`;
+  const first = await referWithKey(expiring, body, key);
   expect(first.status).toBe(201);
   const handle = expiring.client.workflow.getHandle(workflowIdFor(first.body.id));
   await handle.result(); // expired, then erased after the retention period
   const { runId } = await handle.describe();
-  const replay = await expiring.request('POST', '/v1/journeys', expiring.orgs.agency.key, body, headers);
+  const replay = await referWithKey(expiring, body, key);
   expect(replay.status).toBe(200);
   expect(replay.body.id).toBe(first.body.id);
   expect(replay.body.status).toBe('expired');

@@ -1,6 +1,6 @@
 // POST|GET /v1/organizations/:id/members and DELETE …/members/:memberId:
 // who may call, the audit trail, and the organisation told by email.
-import { startStack, type TestStack } from './support/stack';
+import { resultOf, startStack, type TestStack } from './support/stack';
 
 let stack: TestStack;
 
@@ -12,12 +12,27 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const path = (orgId: string) => `/v1/organizations/${orgId}/members`;
+/** The members routes through the typed client, as `key`. */
+const members = (key: string) => {
+  const api = stack.api(key);
+  return {
+    add: (orgId: string, body: { email: string; name: string }) =>
+      resultOf(api.POST('/v1/organizations/{id}/members', { params: { path: { id: orgId } }, body })),
+    list: (orgId: string) =>
+      resultOf(api.GET('/v1/organizations/{id}/members', { params: { path: { id: orgId } } })),
+    remove: (orgId: string, memberId: string) =>
+      resultOf(
+        api.DELETE('/v1/organizations/{id}/members/{memberId}', {
+          params: { path: { id: orgId, memberId } },
+        }),
+      ),
+  };
+};
 
 test("a manager adds a member; the organisation's email is told and the change is audited", async () => {
   const { fabrique, manager } = stack.orgs;
   const before = stack.inbox.messages.length;
-  const res = await stack.request('POST', path(fabrique.id), manager.key, {
+  const res = await members(manager.key).add(fabrique.id, {
     email: 'Ines.Accueil@Members.test',
     name: 'Inès Accueil',
   });
@@ -31,24 +46,24 @@ test("a manager adds a member; the organisation's email is told and the change i
   });
   expect(audit?.details).toMatchObject({ memberId: res.body.id });
 
-  const list = await stack.request('GET', path(fabrique.id), manager.key);
+  const list = await members(manager.key).list(fabrique.id);
   expect(list.status).toBe(200);
   expect(list.body.items.map((m: { email: string }) => m.email)).toContain('ines.accueil@members.test');
 });
 
 test('an address already a member elsewhere is refused, and a bad body names its fields', async () => {
   const { agency, agency2 } = stack.orgs;
-  const first = await stack.request('POST', path(agency.id), stack.adminKey, {
+  const first = await members(stack.adminKey).add(agency.id, {
     email: 'double@members.test',
     name: 'Double',
   });
   expect(first.status).toBe(201);
-  const again = await stack.request('POST', path(agency2.id), stack.adminKey, {
+  const again = await members(stack.adminKey).add(agency2.id, {
     email: 'DOUBLE@members.test',
     name: 'Double',
   });
   expect(again.status).toBe(409);
-  const bad = await stack.request('POST', path(agency.id), stack.adminKey, { email: 'nope', name: '' });
+  const bad = await members(stack.adminKey).add(agency.id, { email: 'nope', name: '' });
   expect(bad.status).toBe(422);
   expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['email', 'name']);
   expect(await stack.db.member.count({ where: { email: 'nope' } })).toBe(0);
@@ -56,37 +71,35 @@ test('an address already a member elsewhere is refused, and a bad body names its
 
 test("an agency's or a fabrique's key may neither add, list nor remove members", async () => {
   const { agency, fabrique } = stack.orgs;
-  const add = await stack.request('POST', path(agency.id), agency.key, {
+  const add = await members(agency.key).add(agency.id, {
     email: 'x@members.test',
     name: 'X',
   });
   expect(add.status).toBe(403);
-  expect((await stack.request('GET', path(fabrique.id), fabrique.key)).status).toBe(403);
+  expect((await members(fabrique.key).list(fabrique.id)).status).toBe(403);
   expect(await stack.db.member.count({ where: { email: 'x@members.test' } })).toBe(0);
-  expect(
-    (await stack.request('GET', path('00000000-0000-4000-8000-000000000000'), stack.adminKey)).status,
-  ).toBe(404);
+  expect((await members(stack.adminKey).list('00000000-0000-4000-8000-000000000000')).status).toBe(404);
 });
 
 test('removing a member ends their sessions, tells the organisation, and is audited', async () => {
   const { fabrique2, manager } = stack.orgs;
-  const added = await stack.request('POST', path(fabrique2.id), stack.adminKey, {
+  const added = await members(stack.adminKey).add(fabrique2.id, {
     email: 'partant@members.test',
     name: 'Paul Partant',
   });
   const memberId = added.body.id as string;
   await stack.db.session.create({ data: { hash: 'a'.repeat(64), memberId } });
   const before = stack.inbox.messages.length;
-  const res = await stack.request('DELETE', `${path(fabrique2.id)}/${memberId}`, manager.key);
+  const res = await members(manager.key).remove(fabrique2.id, memberId);
   expect(res.status).toBe(204);
   expect(await stack.db.session.count({ where: { memberId } })).toBe(0);
   await stack.inbox.waitForTemplate('member-removed', fabrique2.email, before);
   expect(
     await stack.db.auditEntry.count({ where: { action: 'member.remove', targetId: fabrique2.id } }),
   ).toBe(1);
-  const list = await stack.request('GET', path(fabrique2.id), manager.key);
+  const list = await members(manager.key).list(fabrique2.id);
   expect(list.body.items.map((m: { id: string }) => m.id)).not.toContain(memberId);
-  expect((await stack.request('DELETE', `${path(fabrique2.id)}/${memberId}`, manager.key)).status).toBe(404);
+  expect((await members(manager.key).remove(fabrique2.id, memberId)).status).toBe(404);
 });
 
 test('the members routes are in the OpenAPI document', async () => {

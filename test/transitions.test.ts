@@ -1127,10 +1127,10 @@ describe('transfer', () => {
       details: { fromFabriqueId: fabrique.id, toFabriqueId: fabrique2.id },
     });
 
-    expect((await stack.request('GET', `/v1/journeys/${id}`, fabrique.key)).status).toBe(404);
+    expect((await stack.view(id, fabrique.key)).status).toBe(404);
     const late = await stack.act(id, 'admit', fabrique.key, { startDate: today(), durationMonths: 6 });
     expect(late.status).toBe(404);
-    const atNew = await stack.request('GET', `/v1/journeys/${id}`, fabrique2.key);
+    const atNew = await stack.view(id, fabrique2.key);
     expect(atNew.status).toBe(200);
     expect(atNew.body.allowedActions).toEqual(['take-in-review', 'waitlist', 'admit', 'refuse', 'withdraw']);
     const notice = await stack.inbox.waitFor(id, 'transferred-in.fabrique');
@@ -1280,9 +1280,7 @@ describe('allowedActions in GET /v1/journeys/:id', () => {
       const { id } = j[status];
       const { agency, fabrique, manager, agency2, fabrique2 } = stack.orgs;
       const [a, f, m, a2, f2] = await Promise.all(
-        [agency, fabrique, manager, agency2, fabrique2].map((o) =>
-          stack.request('GET', `/v1/journeys/${id}`, o.key),
-        ),
+        [agency, fabrique, manager, agency2, fabrique2].map((o) => stack.view(id, o.key)),
       );
       expect({
         agency: a?.body.allowedActions,

@@ -43,6 +43,11 @@ function wantsHtml(req: Request): boolean {
   return req.is('application/x-www-form-urlencoded') === 'application/x-www-form-urlencoded';
 }
 
+/** A browser (Accept: text/html, or anything) gets a page; software asking for JSON a problem. */
+function acceptsHtml(req: Request): boolean {
+  return req.accepts(['html', 'application/problem+json', 'application/json']) === 'html';
+}
+
 function gone(req: Request, res: Response, html: boolean): void {
   const detail = 'This link has expired or was already used.';
   if (html) {
@@ -69,7 +74,7 @@ export function followUpRoutes(deps: JourneyDeps): Router {
 
   router.get('/:token', async (req, res) => {
     const row = await findToken(db, req.params.token);
-    if (!row) return gone(req, res, true);
+    if (!row) return gone(req, res, acceptsHtml(req));
     res.type('html').set('Cache-Control', 'no-store').send(formFor(row, req.params.token));
   });
 

@@ -15,12 +15,18 @@ import { createDb, type Db } from '../../prisma/client';
 import { createJourneyWorker } from '../../worker/create-worker';
 import { workflowIdFor } from '../../workflows/messages';
 import { DEFAULT_POLICY, resolvePolicy, type TimingPolicy } from '../../domain/policy';
+import { createParcoursClient, type components, type ParcoursClient } from '../../client';
+import { isAction } from '../../domain/transitions';
+import { contractCheck } from './contract';
 import { Inbox } from './smtp';
 import type { DestinationRules } from '../../webhooks/destination';
 import type { WebhookRetry } from '../../webhooks/retry';
 
+type CreateJourney = components['schemas']['CreateJourney'];
+type LearnerInput = CreateJourney['learner'];
+
 /** A learner as an agency would describe them; every value unique to this call. */
-export function learner(overrides: Record<string, unknown> = {}) {
+export function learner(overrides: Partial<LearnerInput> = {}): LearnerInput & { phone: string } {
   const tag = randomBytes(4).toString('hex');
   return {
     firstName: `Prenom${tag}`,
@@ -41,6 +47,20 @@ export interface HttpResult {
   body: Record<string, unknown> & { [key: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
   headers: Headers;
   text: string;
+}
+
+/** What a call of the typed client gave, as HttpResult (the body is the data, or the problem). */
+export async function resultOf(
+  call: Promise<{ data?: unknown; error?: unknown; response: Response }>,
+): Promise<HttpResult> {
+  const { data, error, response } = await call;
+  const raw = data ?? error;
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: typeof raw === 'object' && raw !== null ? (raw as HttpResult['body']) : {},
+    text: typeof raw === 'string' ? raw : raw === undefined ? '' : JSON.stringify(raw),
+  };
 }
 
 export interface Org {
@@ -113,17 +133,19 @@ export class TestStack {
     if (this.options.worker !== false) await this.startWorker();
     await this.startApi();
     const tag = randomBytes(3).toString('hex');
-    const make = async (type: string, name: string): Promise<Org> => {
+    const make = async (type: 'agency' | 'fabrique' | 'manager', name: string): Promise<Org> => {
       const email = `${type}-${tag}-${name.toLowerCase().replace(/\W+/g, '')}@orgs.test`;
-      const res = await this.request('POST', '/v1/organizations', this.adminKey, {
-        type,
-        name: `${name} ${tag}`,
-        email,
-        region: type === 'fabrique' && name.includes('2') ? 'Hauts-de-France' : 'Île-de-France',
-        ...(type === 'agency' ? { agencyKind: 'mission_locale' } : {}),
+      const { data, error } = await this.api(this.adminKey).POST('/v1/organizations', {
+        body: {
+          type,
+          name: `${name} ${tag}`,
+          email,
+          region: type === 'fabrique' && name.includes('2') ? 'Hauts-de-France' : 'Île-de-France',
+          ...(type === 'agency' ? { agencyKind: 'mission_locale' as const } : {}),
+        },
       });
-      if (res.status !== 201) throw new Error(`creating ${type} failed: ${res.text}`);
-      return { id: res.body.id, key: res.body.apiKey, email, name: res.body.name };
+      if (!data) throw new Error(`creating ${type} failed: ${JSON.stringify(error)}`);
+      return { id: data.id, key: data.apiKey, email, name: data.name };
     };
     this.orgs = {
       manager: await make('manager', 'Manager'),
@@ -213,6 +235,18 @@ export class TestStack {
     await this.db.$disconnect();
   }
 
+  /**
+   * The typed client of client/ with `key` (none for the public routes):
+   * paths, parameters and bodies are checked against the OpenAPI document
+   * when the tests compile, and every answer when they run (contractCheck).
+   */
+  api(key?: string, baseUrl = this.baseUrl): ParcoursClient {
+    const client = createParcoursClient(baseUrl, key);
+    client.use(contractCheck);
+    return client;
+  }
+
+  /** Any request, as written: for what the contract does not give (bad JSON, unknown routes, raw headers). */
   async request(
     method: string,
     path: string,
@@ -240,26 +274,70 @@ export class TestStack {
   }
 
   /** A learner as an agency would describe them; every value unique to this call. */
-  learner(overrides: Record<string, unknown> = {}) {
+  learner(overrides: Partial<LearnerInput> = {}): LearnerInput & { phone: string } {
     return learner(overrides);
   }
 
   /** Refers a learner from the agency to the fabrique; returns the journey. */
   async refer(
-    extra: Record<string, unknown> = {},
+    extra: Partial<CreateJourney> = {},
     agency: Org = this.orgs.agency,
   ): Promise<HttpResult['body']> {
-    const res = await this.request('POST', '/v1/journeys', agency.key, {
-      learner: this.learner(),
-      fabriqueId: this.orgs.fabrique.id,
-      ...extra,
-    });
+    const res = await resultOf(
+      this.api(agency.key).POST('/v1/journeys', {
+        body: { learner: this.learner(), fabriqueId: this.orgs.fabrique.id, ...extra },
+      }),
+    );
     if (res.status !== 201) throw new Error(`referral failed: ${res.status} ${res.text}`);
     return res.body;
   }
 
-  async act(journeyId: string, action: string, key: string, body: unknown = {}): Promise<HttpResult> {
-    return this.request('POST', `/v1/journeys/${journeyId}/actions/${action}`, key, body);
+  /**
+   * An action through the typed client, with an Idempotency-Key if given, on
+   * this API or another one (`baseUrl`); an action the contract does not
+   * know goes as written.
+   */
+  async act(
+    journeyId: string,
+    action: string,
+    key: string,
+    body: unknown = {},
+    options: { idempotencyKey?: string; baseUrl?: string } = {},
+  ): Promise<HttpResult> {
+    if (!isAction(action))
+      return this.request('POST', `/v1/journeys/${journeyId}/actions/${action}`, key, body);
+    const header = options.idempotencyKey === undefined ? {} : { 'Idempotency-Key': options.idempotencyKey };
+    return resultOf(
+      this.api(key, options.baseUrl).POST(`/v1/journeys/{id}/actions/${action}`, {
+        params: { path: { id: journeyId }, header },
+        body: body as never,
+      }),
+    );
+  }
+
+  /** GET /v1/journeys/:id as `key` sees it. */
+  async view(journeyId: string, key: string): Promise<HttpResult> {
+    return resultOf(this.api(key).GET('/v1/journeys/{id}', { params: { path: { id: journeyId } } }));
+  }
+
+  /** The learner's survey link (a path from the email), through the typed client, as a browser uses it. */
+  followUp(link: string) {
+    const token = { params: { path: { token: link.slice(link.lastIndexOf('/') + 1) } } };
+    const learner = this.api();
+    return {
+      form: () => resultOf(learner.GET('/v1/follow-ups/{token}', { ...token, parseAs: 'text' })),
+      /** Posted as the form posts it (application/x-www-form-urlencoded). */
+      answer: (fields: Record<string, string>) =>
+        resultOf(
+          learner.POST('/v1/follow-ups/{token}', {
+            ...token,
+            body: fields as never,
+            bodySerializer: (body) => new URLSearchParams(body as Record<string, string>).toString(),
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            parseAs: 'text',
+          }),
+        ),
+    };
   }
 
   /** Acts and insists on success. */
@@ -275,7 +353,7 @@ export class TestStack {
   }
 
   async journey(journeyId: string, key: string = this.orgs.manager.key): Promise<HttpResult['body']> {
-    return (await this.request('GET', `/v1/journeys/${journeyId}`, key)).body;
+    return (await this.view(journeyId, key)).body;
   }
 
   /** Polls the API until the journey reaches `status`. */
