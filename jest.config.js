@@ -15,5 +15,9 @@ module.exports = {
   globalSetup: '<rootDir>/test/setup/global-setup.mjs',
   globalTeardown: '<rootDir>/test/setup/global-teardown.mjs',
   testTimeout: 60_000,
-  maxWorkers: 2,
+  // One test file at a time: on a two-core machine, the fault suite's
+  // processes (PostgreSQL, Temporal, API, workers) and a Chromium test side
+  // by side made the browser miss its deadlines. `npm test -- --maxWorkers=2`
+  // runs two at once on a bigger machine.
+  maxWorkers: 1,
 };

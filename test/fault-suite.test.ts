@@ -40,6 +40,9 @@ const EMAILS = [
   'follow-up-survey.learner',
 ];
 
+// Each round drives its journeys through a kill and a restart, then checks them all.
+jest.setTimeout(240_000);
+
 const JOURNEYS_PER_ROUND = 8;
 const AT_ONCE = 4;
 

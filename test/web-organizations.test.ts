@@ -6,6 +6,7 @@
 // axe-core checks every page.
 import type { Page } from 'playwright-core';
 import { launchChromium } from './support/browser';
+import { dropDatabase, freshDatabase } from './support/databases';
 import { startStack, type TestStack } from './support/stack';
 import { waitFor } from './support/wait';
 import { addMember, checkPage as check, MemberBrowser, type TestMember } from './support/web';
@@ -13,9 +14,13 @@ import { addMember, checkPage as check, MemberBrowser, type TestMember } from '.
 let stack: TestStack;
 let browsing: MemberBrowser;
 let manager: TestMember;
+let databaseUrl: string;
 
 beforeAll(async () => {
-  stack = await startStack({ limits: { signInPerAddress: 100 } });
+  // A database of its own: a manager sees every email to check, and other
+  // files leave some (resent after a crash, refused) in the shared one.
+  databaseUrl = await freshDatabase('organizations');
+  stack = await startStack({ limits: { signInPerAddress: 100 }, databaseUrl });
   browsing = new MemberBrowser(stack, await launchChromium());
   manager = await addMember(stack, stack.orgs.manager, 'Nadia Gestion');
 });
@@ -23,6 +28,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browsing?.close();
   await stack?.stop();
+  if (databaseUrl) await dropDatabase(databaseUrl);
 });
 
 const memberPage = (member: TestMember, javaScriptEnabled = true) =>
