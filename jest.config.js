@@ -20,4 +20,7 @@ module.exports = {
   // by side made the browser miss its deadlines. `npm test -- --maxWorkers=2`
   // runs two at once on a bigger machine.
   maxWorkers: 1,
+  // In a worker process of its own (not in jest's), started afresh once it
+  // holds this much: a long run does not slow down as memory piles up.
+  workerIdleMemoryLimit: '1GB',
 };

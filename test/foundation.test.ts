@@ -1,11 +1,13 @@
 // The test stack is real: a Temporal server runs the workflow, PostgreSQL
 // holds what the activities wrote, and readiness tells which one is down.
+import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
 import { closeApp, createApp } from '../api/app';
 import { createDb, type Db } from '../prisma/client';
 import { DEFAULT_POLICY } from '../domain/policy';
 import { workflowIdFor } from '../workflows/messages';
+import { SESSION_COOKIE } from '../web/sessions';
 import { ensureTemporalCli, freePort, startDevServer } from '../scripts/lib/temporal.mjs';
 import { startStack, type TestStack } from './support/stack';
 
@@ -132,6 +134,34 @@ test('readiness answers 503 naming the database when PostgreSQL does not answer'
     expect(res.body.detail).toMatch(/PostgreSQL/);
     expect(res.body.checks.database?.error).toMatch(/\w{4,}/);
   } finally {
+    await db.$disconnect();
+  }
+});
+
+test('with PostgreSQL out of reach, the API answers 503 with Retry-After and the web app a French page, never a 500', async () => {
+  const db = createDb(`postgresql://postgres@127.0.0.1:${await freePort()}/parcours`);
+  const app = probedApp(db, stack.client);
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  try {
+    const api = await fetch(`${base}/v1/journeys`, {
+      headers: { authorization: `Bearer ${stack.orgs.agency.key}` },
+    });
+    expect(api.status).toBe(503);
+    expect(api.headers.get('retry-after')).toBe('5');
+    expect(api.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect(((await api.json()) as { detail: string }).detail).toMatch(/database is not reachable/);
+    // A session cookie of the right shape makes the page look its member up.
+    const page = await fetch(`${base}/parcours`, {
+      headers: { cookie: `${SESSION_COOKIE}=${randomBytes(32).toString('base64url')}` },
+      redirect: 'manual',
+    });
+    expect(page.status).toBe(503);
+    expect(await page.text()).toMatch(/La base de données ne répond pas/);
+  } finally {
+    server.close();
+    await closeApp(app);
     await db.$disconnect();
   }
 });
