@@ -48,7 +48,10 @@ export interface JourneyInput {
 /** What a journey's workflow run hands to the next one when it continues as new. */
 export interface CarriedJourney {
   state: JourneyState;
-  /** The Update IDs of the last keyed actions, so that a retry is not applied twice. */
+  /**
+   * The IDs of the last Updates applied (a retry under an Idempotency-Key
+   * comes back with the same ID), so that a retry is not applied twice.
+   */
   keyedUpdates: string[];
   /** How many runs came before this one. */
   runs: number;
