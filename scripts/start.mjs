@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // `npm start`: Parcours on one machine with nothing to configure. Installs
-// what is missing, starts Temporal and migrates PostgreSQL, creates demo
-// organisations on first run, then runs the worker and the API. Ctrl-C stops
-// everything it started.
+// what is missing, starts Temporal (the dev server, or with
+// TEMPORAL_SERVER=postgresql a Temporal server on PostgreSQL) and migrates
+// PostgreSQL, creates demo organisations on first run, then runs the workers
+// (WORKERS, default 1) and the API. Ctrl-C stops everything it started.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULTS } from '../config/defaults.mjs';
+import { topologyFromEnv } from '../config/topology.mjs';
 import { ensureDependencies } from './lib/deps.mjs';
 
 // Where `npm start` keeps its state (Temporal's journeys, keys, mail).
@@ -38,6 +40,7 @@ function keepPrivate(dir) {
 
 async function main() {
   const t0 = Date.now();
+  const topology = topologyFromEnv();
   ensureDependencies(log);
   const { provisionDatabase, provisionTemporal } = await import('./lib/stack.mjs');
   const { databaseUrlFromEnv } = await import('./lib/database.mjs');
@@ -76,17 +79,21 @@ async function main() {
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
 
+  const databaseUrl = databaseUrlFromEnv();
   temporal = await provisionTemporal({
     port: port('TEMPORAL_PORT', DEFAULTS.temporalPort),
     uiPort: port('TEMPORAL_UI_PORT', DEFAULTS.temporalUiPort),
     dbFile: path.join(DATA, 'temporal.db'),
     logFile: path.join(DATA, 'temporal.log'),
     log,
+    topology,
+    databaseUrl,
+    dataDir: DATA,
+    namespace: process.env.TEMPORAL_NAMESPACE || 'default',
   });
   if (stopping) return;
 
   try {
-    const databaseUrl = databaseUrlFromEnv();
     await provisionDatabase(databaseUrl, { log });
 
     const adminKeyFile = path.join(DATA, 'admin-api-key');
@@ -118,20 +125,22 @@ async function main() {
     const seedCode = await new Promise((r) => seed.on('exit', r));
     if (seedCode !== 0) throw new Error('Creating the demo organisations failed (see above).');
 
-    let workerPolling = false;
-    for (const part of ['worker', 'api']) {
+    const polling = new Set();
+    const parts = [...Array.from({ length: topology.workers }, () => 'worker'), 'api'];
+    for (const [i, part] of parts.entries()) {
+      const name = topology.workers > 1 && part === 'worker' ? `worker ${i + 1}` : part;
       const child = spawn(process.execPath, ['--import', 'tsx', `${part}/main.ts`], {
         env,
         stdio: ['inherit', part === 'worker' ? 'pipe' : 'inherit', 'inherit'],
       });
-      // The worker says when it polls (after bundling the workflows): only then is Parcours running.
+      // A worker says when it polls (after bundling the workflows): only then is Parcours running.
       child.stdout?.on('data', (chunk) => {
         process.stdout.write(chunk);
-        if (chunk.toString().includes('[worker] polling')) workerPolling = true;
+        if (chunk.toString().includes('[worker] polling')) polling.add(i);
       });
       child.on('exit', (code) => {
         if (!stopping) {
-          console.error(`[start] the ${part} stopped (exit code ${code}); stopping everything.`);
+          console.error(`[start] the ${name} stopped (exit code ${code}); stopping everything.`);
           void stopAll(1);
         }
       });
@@ -141,16 +150,24 @@ async function main() {
     const base = `http://localhost:${apiPort}`;
     const deadline = Date.now() + 120_000;
     let ready = false;
-    while (!(ready && workerPolling) && Date.now() < deadline && !stopping) {
+    const workersPolling = () => polling.size === topology.workers;
+    while (!(ready && workersPolling()) && Date.now() < deadline && !stopping) {
       ready =
         ready ||
         (await fetch(`${base}/readyz`)
           .then((r) => r.ok)
           .catch(() => false));
-      if (!(ready && workerPolling)) await new Promise((r) => setTimeout(r, 500));
+      if (!(ready && workersPolling())) await new Promise((r) => setTimeout(r, 500));
     }
     if (!ready) throw new Error(`The API did not become ready on ${base}/readyz within 2 minutes.`);
-    if (!workerPolling) throw new Error('The worker did not start polling within 2 minutes.');
+    if (!workersPolling()) {
+      throw new Error(`${topology.workers - polling.size} worker(s) did not start polling within 2 minutes.`);
+    }
+    const temporalKind = process.env.TEMPORAL_ADDRESS
+      ? 'TEMPORAL_ADDRESS'
+      : topology.temporalServer === 'postgresql'
+        ? `Temporal server on PostgreSQL (log in ${path.relative(process.cwd(), path.join(DATA, 'temporal-server.log'))})`
+        : 'dev server';
     console.log(`
 Parcours is running (ready in ${Math.round((Date.now() - t0) / 1000)} s).
   Web app      ${base}/  (sign in as a demo member: addresses in ${path.relative(process.cwd(), path.join(DATA, 'demo-members.json'))};
@@ -158,7 +175,8 @@ Parcours is running (ready in ${Math.round((Date.now() - t0) / 1000)} s).
   API          ${base}/v1
   API docs     ${base}/docs
   Readiness    ${base}/readyz
-  Temporal UI  ${temporal.uiUrl ?? '(external Temporal: see your cluster)'}
+  Temporal     ${temporal.address}, ${temporalKind} (${topology.workers} worker process${topology.workers > 1 ? 'es' : ''})
+  Temporal UI  ${temporal.uiUrl ?? (process.env.TEMPORAL_ADDRESS ? '(external Temporal: see your cluster)' : 'none with this server: temporal workflow list --address ' + temporal.address)}
   Emails       ${env.SMTP_URL ? 'through SMTP_URL' : `written to ${path.relative(process.cwd(), env.MAIL_DIR)}/`}
   Admin key    in ${path.relative(process.cwd(), adminKeyFile)} (ADMIN_API_KEY)
   Demo keys    in ${path.relative(process.cwd(), path.join(DATA, 'demo-keys.json'))}

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: installs what is missing, builds the Temporal CLI if needed,
+// `npm test`: installs what is missing, builds the Temporal CLI and server if needed,
 // runs the static checks (types, lint, format), then jest against a real
 // Temporal dev server, PostgreSQL and an in-process SMTP server, then searches
 // the run's output for learners' personal data. Ends with one line:
@@ -31,6 +31,10 @@ try {
   ensureChromium(log);
   const { ensureTemporalCli } = await import('./lib/temporal.mjs');
   if (!process.env.TEST_TEMPORAL_ADDRESS) await ensureTemporalCli(log);
+  // test/postgresql-server.test.ts runs the production topology's Temporal
+  // server: built here once (minutes, with progress), then found in .tools/bin.
+  const { ensureTemporalServer } = await import('./lib/temporal-server.mjs');
+  await ensureTemporalServer(log);
 } catch (err) {
   console.error(`[test] ${err.message ?? err}`);
   console.log('0 passed, 0 failed, 0 skipped, 0 todo; nothing ran: the stack could not be prepared');

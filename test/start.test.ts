@@ -230,21 +230,32 @@ test('npm start provisions everything, runs the README walk-through to admission
   }
 }, 420_000);
 
-test('a port that is no port stops npm start at once, naming the variable, with nothing left running', async () => {
-  const result = await new Promise<{ code: number | null; output: string }>((resolve) => {
-    const child = execFile(
-      process.execPath,
-      ['scripts/start.mjs'],
-      {
-        cwd: ROOT,
-        env: userEnv({ TEMPORAL_PORT: '99999' }),
-        timeout: 60_000,
-      },
-      (_err, stdout, stderr) => resolve({ code: child.exitCode, output: stdout + stderr }),
-    );
-  });
-  expect(result.code).toBe(1);
-  expect(result.output).toMatch(/TEMPORAL_PORT must be a port number \(1-65535\), not "99999"/);
-  expect(result.output).not.toMatch(/Parcours is running/);
-  for (const port of [ports.api, ports.ui]) expect(await portOpen(port)).toBe(false);
-});
+test.each([
+  ['TEMPORAL_PORT', '99999', /TEMPORAL_PORT must be a port number \(1-65535\), not "99999"/],
+  [
+    'TEMPORAL_SERVER',
+    'sqlite',
+    /TEMPORAL_SERVER must be one of: "dev" \(.*\), "postgresql" \(.*\); not "sqlite"/,
+  ],
+  ['WORKERS', '0', /WORKERS must be a number of worker processes from 1 to 32, not "0"/],
+])(
+  '%s=%s stops npm start at once, naming the variable, with nothing left running',
+  async (name, value, says) => {
+    const result = await new Promise<{ code: number | null; output: string }>((resolve) => {
+      const child = execFile(
+        process.execPath,
+        ['scripts/start.mjs'],
+        {
+          cwd: ROOT,
+          env: userEnv({ [name]: value }),
+          timeout: 60_000,
+        },
+        (_err, stdout, stderr) => resolve({ code: child.exitCode, output: stdout + stderr }),
+      );
+    });
+    expect(result.code).toBe(1);
+    expect(result.output).toMatch(says);
+    expect(result.output).not.toMatch(/Parcours is running/);
+    for (const port of [ports.api, ports.ui]) expect(await portOpen(port)).toBe(false);
+  },
+);

@@ -1,12 +1,15 @@
-// Brings up what Parcours needs on one machine: Temporal (an address, or a
-// dev server from a local CLI) and PostgreSQL (migrated).
+// Brings up what Parcours needs on one machine: Temporal (an address, a dev
+// server from a local CLI, or a Temporal server on PostgreSQL) and PostgreSQL
+// (migrated).
 import path from 'node:path';
 import { DEFAULTS } from '../../config/defaults.mjs';
 import { ensureDatabase } from './database.mjs';
 import { ensureTemporalCli, portOpen, startDevServer, waitForTemporal } from './temporal.mjs';
 
 /**
- * TEMPORAL_ADDRESS when set; otherwise a dev server on `port` (journeys kept
+ * TEMPORAL_ADDRESS when set; with `topology.temporalServer` "postgresql", a
+ * Temporal server on PostgreSQL (its databases next to `databaseUrl`'s,
+ * its config in `dataDir`); otherwise a dev server on `port` (journeys kept
  * in `dbFile`), or the one already running there.
  */
 export async function provisionTemporal({
@@ -15,11 +18,21 @@ export async function provisionTemporal({
   dbFile,
   logFile,
   log = console.log,
+  topology,
+  databaseUrl,
+  dataDir,
+  namespace,
 } = {}) {
   if (process.env.TEMPORAL_ADDRESS) {
     log(`Temporal: using TEMPORAL_ADDRESS=${process.env.TEMPORAL_ADDRESS}`);
     await waitForTemporal(process.env.TEMPORAL_ADDRESS, 15_000);
     return { address: process.env.TEMPORAL_ADDRESS, uiUrl: null, stop: async () => {} };
+  }
+  if (topology?.temporalServer === 'postgresql') {
+    // Says clearly when PostgreSQL does not answer, before the server's own tool does.
+    await ensureDatabase(databaseUrl);
+    const { startPostgresServer } = await import('./temporal-server.mjs');
+    return startPostgresServer({ databaseUrl, databases: topology, port, dataDir, namespace, log });
   }
   const cli = await ensureTemporalCli(log);
   if (await portOpen(port)) {

@@ -17,7 +17,7 @@ function onPath(cmd) {
   return null;
 }
 
-function findGo() {
+export function findGo() {
   return onPath('go') || (existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : null);
 }
 
@@ -37,8 +37,7 @@ export function findTemporalCli() {
 export async function ensureTemporalCli(log = console.log) {
   const found = findTemporalCli();
   if (found) return found;
-  const go = findGo();
-  if (!go) {
+  if (!findGo()) {
     throw new Error(
       'No Temporal server available: TEMPORAL_ADDRESS is not set, no `temporal` CLI was found ' +
         '(TEMPORAL_CLI, PATH, .tools/bin), and Go is not installed to build one.\n' +
@@ -46,8 +45,19 @@ export async function ensureTemporalCli(log = console.log) {
         'or put the temporal CLI on PATH, or set TEMPORAL_ADDRESS to a running server.',
     );
   }
-  mkdirSync(toolsBin, { recursive: true });
-  log(`Building the Temporal CLI with Go (${CLI_MODULE}) into .tools/bin.`);
+  await goInstall([CLI_MODULE], { gobin: toolsBin, what: 'the Temporal CLI', log });
+  return path.join(toolsBin, 'temporal');
+}
+
+/**
+ * `go install` of `modules` into `gobin`, saying what it builds and, every
+ * 30 s, that it is still compiling (a cold build takes minutes).
+ */
+export async function goInstall(modules, { gobin, what, log = console.log, env = {} }) {
+  const go = findGo();
+  if (!go) throw new Error(`Go is needed to build ${what}, and it is not installed.`);
+  mkdirSync(gobin, { recursive: true });
+  log(`Building ${what} with Go (${modules.join(' ')}) into ${path.relative(process.cwd(), gobin)}.`);
   log('This takes several minutes the first time; Go caches make later builds fast.');
   const started = Date.now();
   const ticker = setInterval(
@@ -56,20 +66,21 @@ export async function ensureTemporalCli(log = console.log) {
   );
   try {
     await new Promise((resolve, reject) => {
-      const child = spawn(go, ['install', CLI_MODULE], {
-        env: { ...process.env, GOBIN: toolsBin, GOFLAGS: process.env.GOFLAGS || '-trimpath' },
+      const child = spawn(go, ['install', ...modules], {
+        env: { ...process.env, GOBIN: gobin, GOFLAGS: process.env.GOFLAGS || '-trimpath', ...env },
         stdio: ['ignore', 'inherit', 'inherit'],
       });
       child.on('error', reject);
       child.on('exit', (code) =>
-        code === 0 ? resolve() : reject(new Error(`go install ${CLI_MODULE} failed with exit code ${code}`)),
+        code === 0
+          ? resolve()
+          : reject(new Error(`go install ${modules.join(' ')} failed with exit code ${code}`)),
       );
     });
   } finally {
     clearInterval(ticker);
   }
-  log(`Temporal CLI built in ${Math.round((Date.now() - started) / 1000)} s.`);
-  return path.join(toolsBin, 'temporal');
+  log(`Built ${what} in ${Math.round((Date.now() - started) / 1000)} s.`);
 }
 
 /** Resolves true when something accepts TCP connections on host:port. */
@@ -139,10 +150,23 @@ export async function startDevServer({ cli, port, uiPort, dbFile, logFile, names
     mkdirSync(path.dirname(dbFile), { recursive: true });
     args.push('--db-filename', dbFile);
   }
+  const server = await runServerProcess(cli, args, {
+    address: `127.0.0.1:${port}`,
+    logFile,
+    name: 'dev server',
+  });
+  return { ...server, uiUrl: uiPort ? `http://127.0.0.1:${uiPort}` : null };
+}
+
+/**
+ * Runs a Temporal server process and resolves once its frontend answers at
+ * `address`; rejects with the end of its output if it exits first.
+ */
+export async function runServerProcess(command, args, { address, logFile, name, env = process.env }) {
   // A process group of its own: Ctrl-C in the terminal reaches the workers
   // first, and the server is stopped after them (stop()), so that they can
   // still report to it while they shut down.
-  const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env });
   let output = '';
   const keep = (chunk) => {
     output = (output + chunk.toString()).slice(-4000);
@@ -160,18 +184,16 @@ export async function startDevServer({ cli, port, uiPort, dbFile, logFile, names
   const stopOnExit = () => child.kill('SIGTERM');
   process.once('exit', stopOnExit);
   void exited.then(() => process.removeListener('exit', stopOnExit));
-  const address = `127.0.0.1:${port}`;
   const ready = waitForTemporal(address, 90_000);
   const first = await Promise.race([ready.then(() => 'ready'), exited.then(() => 'exited')]);
   if (first === 'exited') {
-    throw new Error(`The Temporal dev server exited at start:\n${output}`);
+    throw new Error(`The Temporal ${name} exited at start:\n${output}`);
   }
   return {
     address,
-    uiUrl: uiPort ? `http://127.0.0.1:${uiPort}` : null,
     process: child,
     async stop() {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exited;

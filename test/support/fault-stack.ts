@@ -1,6 +1,7 @@
 // Parcours as production runs it, one process per part, each of which a test
 // may kill with SIGKILL and start again: a PostgreSQL of its own
-// (private-postgres.ts), a Temporal dev server keeping its data in a file,
+// (private-postgres.ts), a Temporal dev server keeping its data in a file (or
+// the Temporal server of TEMPORAL_SERVER=postgresql, on that PostgreSQL),
 // the API (`api/main.ts`) and worker processes (`worker/main.ts`), with a
 // real SMTP server. The API reaches Temporal through a relay that a test can
 // hold, to catch the API between two steps of a request.
@@ -17,7 +18,13 @@ import { resolvePolicy, DEFAULT_POLICY, type TimingPolicy } from '../../domain/p
 import { createDb, type Db } from '../../prisma/client';
 import { encryptionKeysFromEnv } from '../../config/encryption-keys';
 import { dataConverterFor } from '../../temporal/payload-codec';
-import { findTemporalCli, freePort, startDevServer } from '../../scripts/lib/temporal.mjs';
+import {
+  findTemporalCli,
+  freePort,
+  startDevServer,
+  type RunningServer,
+} from '../../scripts/lib/temporal.mjs';
+import { startPostgresServer } from '../../scripts/lib/temporal-server.mjs';
 import { PrivatePostgres } from './private-postgres';
 import { Inbox } from './smtp';
 import { WorkerProcess } from './worker-process';
@@ -148,11 +155,17 @@ export class FaultStack {
   relay!: TcpRelay;
   orgs!: { manager: FaultOrg; agency: FaultOrg; fabrique: FaultOrg };
   private readonly dir = mkdtempSync(path.join(tmpdir(), 'parcours-fault-'));
-  private temporal?: Awaited<ReturnType<typeof startDevServer>>;
+  private temporal?: RunningServer;
   private temporalPort = 0;
+  /** The ports of the Temporal server on PostgreSQL, kept for its restarts. */
+  private serverPorts: Record<string, number> = {};
   private readonly encryptionEnv = `k1:${randomBytes(32).toString('base64')}`;
 
-  constructor(policy: Partial<TimingPolicy>) {
+  /** `temporalServer`: the dev server, or the Temporal server of TEMPORAL_SERVER=postgresql. */
+  constructor(
+    policy: Partial<TimingPolicy>,
+    private readonly temporalServer: 'dev' | 'postgresql' = 'dev',
+  ) {
     this.policy = resolvePolicy(policy, DEFAULT_POLICY);
   }
 
@@ -163,9 +176,19 @@ export class FaultStack {
   async start(workerCount: number): Promise<this> {
     await this.inbox.start();
     this.temporalPort = await freePort();
-    const [postgres] = await Promise.all([PrivatePostgres.create(), this.startTemporal()]);
-    this.postgres = postgres;
-    this.databaseUrl = await postgres.createDatabase('parcours');
+    if (this.temporalServer === 'postgresql') {
+      // The server keeps its data in this PostgreSQL: it comes first.
+      this.postgres = await PrivatePostgres.create();
+      for (const role of ['history', 'matching', 'worker']) {
+        this.serverPorts[role] = await freePort();
+        this.serverPorts[`${role}Membership`] = await freePort();
+      }
+      this.serverPorts.frontendMembership = await freePort();
+      await this.startTemporal();
+    } else {
+      [this.postgres] = await Promise.all([PrivatePostgres.create(), this.startTemporal()]);
+    }
+    this.databaseUrl = await this.postgres.createDatabase('parcours');
     await promisify(execFile)(process.execPath, ['scripts/db-migrate.mjs'], {
       cwd: ROOT,
       env: { ...process.env, DATABASE_URL: this.databaseUrl },
@@ -223,8 +246,19 @@ export class FaultStack {
     };
   }
 
-  /** The dev server on its port, keeping its data in a file, so that it comes back with it. */
+  /** The Temporal server on its ports, keeping its data in a file or in PostgreSQL, so that it comes back with it. */
   async startTemporal(): Promise<void> {
+    if (this.temporalServer === 'postgresql') {
+      this.temporal = await startPostgresServer({
+        databaseUrl: this.postgres.url('postgres'),
+        databases: { temporalDatabase: 'temporal', visibilityDatabase: 'temporal_visibility' },
+        port: this.temporalPort,
+        ports: this.serverPorts,
+        dataDir: this.dir,
+        log: () => {},
+      });
+      return;
+    }
     const cli = findTemporalCli();
     if (!cli) throw new Error('no Temporal CLI: run npm test, which builds it');
     this.temporal = await startDevServer({

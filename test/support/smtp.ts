@@ -29,6 +29,11 @@ export interface HeldEmail {
 
 export class Inbox {
   readonly messages: ReceivedEmail[] = [];
+
+  /** The copies received of one email, by the Message-ID the notification log holds (`<id>`). */
+  copiesOf(messageId: string): ReceivedEmail[] {
+    return this.messages.filter((m) => `<${m.messageId.replace(/^<|>$/g, '')}>` === messageId);
+  }
   /** Messages refused (see rejectNext), in the order they came. */
   readonly refused: ReceivedEmail[] = [];
   private server!: SMTPServer;
