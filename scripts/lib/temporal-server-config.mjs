@@ -6,6 +6,9 @@
  * puts them by default around 7233: history +1, matching +2, worker +6, and
  * each one's membership port 300 below its gRPC port.
  */
+/** The server writes membership ports into a smallint column (cluster_membership.rpc_port). */
+export const MAX_MEMBERSHIP_PORT = 32767;
+
 export function serverPorts(frontend, given = {}) {
   const ports = {
     frontend,
@@ -19,10 +22,12 @@ export function serverPorts(frontend, given = {}) {
     ...given,
   };
   for (const [role, port] of Object.entries(ports)) {
-    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    const max = role.endsWith('Membership') ? MAX_MEMBERSHIP_PORT : 65535;
+    if (!Number.isInteger(port) || port < 1 || port > max) {
       throw new Error(
-        `TEMPORAL_PORT=${frontend} puts the Temporal server's ${role} port at ${port}, outside 1-65535; ` +
-          'pick a TEMPORAL_PORT between 301 and 65529.',
+        `TEMPORAL_PORT=${frontend} puts the Temporal server's ${role} port at ${port}, outside 1-${max}` +
+          `${max < 65535 ? ' (the server keeps membership ports in a PostgreSQL smallint)' : ''}; ` +
+          `pick a TEMPORAL_PORT between 301 and ${MAX_MEMBERSHIP_PORT + 300}.`,
       );
     }
   }

@@ -6,6 +6,7 @@ export function ensureTemporalServer(
   log?: (m: string) => void,
   bin?: string,
 ): Promise<{ server: string; sqlTool: string }>;
+export function freePortBetween(from: number, to: number, avoid?: number[]): Promise<number>;
 export function registerNamespace(
   address: string,
   namespace: string,

@@ -145,6 +145,15 @@ function canBind(port) {
   });
 }
 
+/** A port nothing holds, drawn from [from, to] (membership ports must stay under 32768). */
+export async function freePortBetween(from, to, avoid = []) {
+  for (let i = 0; i < 200; i++) {
+    const port = from + Math.floor(Math.random() * (to - from + 1));
+    if (!avoid.includes(port) && (await canBind(port))) return port;
+  }
+  throw new Error(`No free port between ${from} and ${to} after 200 tries.`);
+}
+
 async function refuseTakenPorts(ports) {
   for (const [role, port] of Object.entries(ports)) {
     if (!(await canBind(port))) {

@@ -8,7 +8,7 @@ export function goInstall(
 ): Promise<void>;
 export function freePort(): Promise<number>;
 export function portOpen(port: number, host?: string): Promise<boolean>;
-export function waitForTemporal(address: string, timeoutMs?: number): Promise<void>;
+export function waitForTemporal(address: string, timeoutMs?: number, alive?: () => boolean): Promise<void>;
 export interface RunningServer {
   address: string;
   process: import('node:child_process').ChildProcess;

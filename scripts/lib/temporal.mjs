@@ -113,12 +113,12 @@ export function freePort() {
   });
 }
 
-/** Waits until a Temporal frontend answers a gRPC call on `address`. */
-export async function waitForTemporal(address, timeoutMs = 60_000) {
+/** Waits until a Temporal frontend answers a gRPC call on `address` (while `alive()` says to go on). */
+export async function waitForTemporal(address, timeoutMs = 60_000, alive = () => true) {
   const { Connection } = await import('@temporalio/client');
   const deadline = Date.now() + timeoutMs;
   let lastError;
-  while (Date.now() < deadline) {
+  while (Date.now() < deadline && alive()) {
     try {
       const connection = await Connection.connect({ address, connectTimeout: 2000 });
       try {
@@ -184,7 +184,7 @@ export async function runServerProcess(command, args, { address, logFile, name, 
   const stopOnExit = () => child.kill('SIGTERM');
   process.once('exit', stopOnExit);
   void exited.then(() => process.removeListener('exit', stopOnExit));
-  const ready = waitForTemporal(address, 90_000);
+  const ready = waitForTemporal(address, 90_000, () => child.exitCode === null && child.signalCode === null);
   const first = await Promise.race([ready.then(() => 'ready'), exited.then(() => 'exited')]);
   if (first === 'exited') {
     throw new Error(`The Temporal ${name} exited at start:\n${output}`);

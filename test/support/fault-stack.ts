@@ -24,7 +24,7 @@ import {
   startDevServer,
   type RunningServer,
 } from '../../scripts/lib/temporal.mjs';
-import { startPostgresServer } from '../../scripts/lib/temporal-server.mjs';
+import { freePortBetween, startPostgresServer } from '../../scripts/lib/temporal-server.mjs';
 import { PrivatePostgres } from './private-postgres';
 import { Inbox } from './smtp';
 import { WorkerProcess } from './worker-process';
@@ -179,11 +179,12 @@ export class FaultStack {
     if (this.temporalServer === 'postgresql') {
       // The server keeps its data in this PostgreSQL: it comes first.
       this.postgres = await PrivatePostgres.create();
+      // Membership ports under 32768: the server keeps them in a smallint column.
       for (const role of ['history', 'matching', 'worker']) {
         this.serverPorts[role] = await freePort();
-        this.serverPorts[`${role}Membership`] = await freePort();
+        this.serverPorts[`${role}Membership`] = await this.membershipPort();
       }
-      this.serverPorts.frontendMembership = await freePort();
+      this.serverPorts.frontendMembership = await this.membershipPort();
       await this.startTemporal();
     } else {
       [this.postgres] = await Promise.all([PrivatePostgres.create(), this.startTemporal()]);
@@ -227,6 +228,11 @@ export class FaultStack {
       fabrique: await make('fabrique'),
     };
     return this;
+  }
+
+  /** A free port under 32768 (the server keeps membership ports in a smallint), not yet given out. */
+  private membershipPort(): Promise<number> {
+    return freePortBetween(20_000, 32_767, Object.values(this.serverPorts));
   }
 
   /** What the API and the workers are given, as an operator would set it. */
