@@ -4,7 +4,10 @@
 // on /readyz, runs the README's walk-through from referral to admission, and
 // stops everything on Ctrl-C. A second start keeps the journeys and the keys,
 // and starts the workflow of a referral an earlier stop left half-done.
+// TEMPORAL_SERVER=postgresql WORKERS=2 runs the walk-through on a Temporal
+// server on PostgreSQL with two workers, and Ctrl-C stops the server last.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import os from 'node:os';
@@ -13,6 +16,7 @@ import { promisify } from 'node:util';
 import { writeReferral } from '../api/referrals';
 import { createDb } from '../prisma/client';
 import { freePort, portOpen } from '../scripts/lib/temporal.mjs';
+import { ensureTemporalServer, freePortBetween } from '../scripts/lib/temporal-server.mjs';
 import { DEFAULT_POLICY } from '../domain/policy';
 import { dropDatabase, siblingDatabaseUrl } from './support/databases';
 
@@ -54,8 +58,8 @@ function userEnv(overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 }
 
 /** `npm start`, until it prints that Parcours is running. */
-async function npmStart(): Promise<Started> {
-  const env = userEnv();
+async function npmStart(overrides: NodeJS.ProcessEnv = {}): Promise<Started> {
+  const env = userEnv(overrides);
   // A process group of its own, as in a terminal, so that Ctrl-C reaches all of it.
   const child = spawn('npm', ['start'], {
     cwd: ROOT,
@@ -98,7 +102,7 @@ function groupAlive(pid: number): boolean {
  * signal; what counts is that every process it started is gone within a
  * minute, having said so, and that the ports are free again.
  */
-async function ctrlC(started: Started): Promise<void> {
+async function ctrlC(started: Started, otherPorts: number[] = []): Promise<void> {
   const pid = started.child.pid as number;
   process.kill(-pid, 'SIGINT');
   const deadline = Date.now() + 60_000;
@@ -109,19 +113,20 @@ async function ctrlC(started: Started): Promise<void> {
   expect(started.output()).not.toMatch(/stopped \(exit code [1-9]|SIGKILL/);
   // Temporal went last: the worker never lost it while shutting down.
   expect(started.output()).not.toMatch(/tcp connect error|Connection refused/);
-  for (const port of [ports.api, ports.temporal, ports.ui]) expect(await portOpen(port)).toBe(false);
+  for (const port of [ports.api, ports.temporal, ports.ui, ...otherPorts])
+    expect(await portOpen(port)).toBe(false);
 }
 
 /** The README's walk-through, as written, pointed at this start's port and data folder. */
-function walkThrough(): string {
+function walkThrough(dir = dataDir): string {
   const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
   const section = readme.split('## Walk-through')[1]?.split('\n## ')[0] ?? '';
   const script = /```sh\n([\s\S]*?)```/.exec(section)?.[1];
   if (!script) throw new Error('the README has no walk-through script');
   return script
     .replaceAll('localhost:3000', `localhost:${ports.api}`)
-    .replaceAll('./.data/', `${dataDir}/`)
-    .replaceAll('.data/', `${dataDir}/`);
+    .replaceAll('./.data/', `${dir}/`)
+    .replaceAll('.data/', `${dir}/`);
 }
 
 beforeAll(async () => {
@@ -229,6 +234,43 @@ test('npm start provisions everything, runs the README walk-through to admission
     await ctrlC(second);
   }
 }, 420_000);
+
+test('TEMPORAL_SERVER=postgresql WORKERS=2 npm start runs the walk-through on a Temporal server on PostgreSQL; Ctrl-C stops it all, the server last', async () => {
+  await ensureTemporalServer((m) => process.stdout.write(`[postgresql server] ${m}\n`));
+  const pgData = mkdtempSync(path.join(os.tmpdir(), 'parcours-start-pg-'));
+  // Short names of this checkout's own (a database name holds at most 63 characters).
+  const tag = createHash('sha1').update(ROOT).digest('hex').slice(0, 10);
+  const databases = [`parcours_start_${tag}`, `temporal_${tag}`, `temporal_visibility_${tag}`];
+  const url = (name: string) => Object.assign(new URL(databaseUrl), { pathname: `/${name}` }).toString();
+  for (const name of databases) await dropDatabase(url(name));
+  const frontend = await freePortBetween(20_300, 32_400);
+  const started = await npmStart({
+    TEMPORAL_SERVER: 'postgresql',
+    WORKERS: '2',
+    PARCOURS_DATA_DIR: pgData,
+    DATABASE_URL: url(databases[0] as string),
+    TEMPORAL_SERVER_DB: databases[1],
+    TEMPORAL_SERVER_VISIBILITY_DB: databases[2],
+    TEMPORAL_PORT: String(frontend),
+  });
+  try {
+    expect(started.output()).toMatch(/Temporal server: namespace default registered/);
+    expect(started.output().match(/\[worker\] polling/g)).toHaveLength(2);
+    const work = mkdtempSync(path.join(os.tmpdir(), 'parcours-walk-'));
+    const { stdout } = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', walkThrough(pgData)], {
+      cwd: work,
+      timeout: 120_000,
+    });
+    expect(stdout).toMatch(/^in_review$/m);
+    expect(stdout).toMatch(/'admitted'/);
+    // Its journeys are in the server's databases, not in a dev server's file.
+    expect(existsSync(path.join(pgData, 'temporal.db'))).toBe(false);
+    expect(statSync(path.join(pgData, 'temporal-server', 'config.yaml')).mode & 0o777).toBe(0o600);
+  } finally {
+    await ctrlC(started, [frontend, frontend - 300]);
+    for (const name of databases) await dropDatabase(url(name));
+  }
+}, 900_000);
 
 test.each([
   ['TEMPORAL_PORT', '99999', /TEMPORAL_PORT must be a port number \(1-65535\), not "99999"/],
