@@ -29,8 +29,6 @@ export async function provisionTemporal({
     return { address: process.env.TEMPORAL_ADDRESS, uiUrl: null, stop: async () => {} };
   }
   if (topology?.temporalServer === 'postgresql') {
-    // Says clearly when PostgreSQL does not answer, before the server's own tool does.
-    await ensureDatabase(databaseUrl);
     const { startPostgresServer } = await import('./temporal-server.mjs');
     return startPostgresServer({ databaseUrl, databases: topology, port, dataDir, namespace, log });
   }

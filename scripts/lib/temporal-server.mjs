@@ -7,6 +7,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { ensureDatabase } from './database.mjs';
 import { findGo, goInstall, runServerProcess, toolsBin } from './temporal.mjs';
 import { DYNAMIC_CONFIG, serverConfig, serverPorts } from './temporal-server-config.mjs';
 
@@ -201,6 +202,8 @@ export async function startPostgresServer({
 }) {
   const ports = serverPorts(port, given);
   await refuseTakenPorts(ports);
+  // Says clearly when PostgreSQL does not answer or refuses the login, before the server's tool does.
+  await ensureDatabase(databaseUrl);
   const { server, sqlTool } = await ensureTemporalServer(log);
   const db = serverDatabases(databaseUrl, databases);
   await migrateServerDatabases(sqlTool, db, log);
