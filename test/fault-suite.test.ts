@@ -4,11 +4,12 @@
 // is killed with SIGKILL in the middle of the load and started again: a
 // worker while two run, the last worker, the Temporal server (it keeps its
 // data in a file), the API between writing a referral and starting its
-// workflow. After each: every journey at its expected
+// workflow, and PostgreSQL. After each: every journey at its expected
 // status, its timeline without gaps, every email delivered once by
 // Message-ID (or repeated under the same one, counted), and the read model
 // equal to what the workflows hold. Loopback only.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { SESSION_COOKIE } from '../web/sessions';
 import { reconcile } from '../worker/reconcile';
 import { workflowIdFor } from '../workflows/messages';
 import { FaultStack } from './support/fault-stack';
@@ -265,4 +266,29 @@ test('the API killed between writing a referral and starting its workflow: the r
   const emails = await expectNothingLostOrDoubled(ids);
   expect(emails.lost).toBe(0);
   note('the API killed mid-referral and restarted', ids, emails);
+});
+
+test('PostgreSQL killed, then started again (crash recovery)', async () => {
+  const down: { api?: number; retryAfter?: string | null; page?: number; text?: string } = {};
+  const ids = await round(async () => {
+    await sleep(1_000);
+    await stack.postgres.kill();
+    // While it is down, callers are told to come back, never answered 500.
+    const api = await fetch(`${stack.api.url}/v1/journeys`, {
+      headers: { authorization: `Bearer ${stack.orgs.manager.key}` },
+    });
+    Object.assign(down, { api: api.status, retryAfter: api.headers.get('retry-after') });
+    const page = await fetch(`${stack.api.url}/parcours`, {
+      headers: { cookie: `${SESSION_COOKIE}=${randomBytes(32).toString('base64url')}` },
+      redirect: 'manual',
+    });
+    Object.assign(down, { page: page.status, text: await page.text() });
+    await sleep(3_000);
+    await stack.postgres.start();
+  });
+  expect(down).toMatchObject({ api: 503, retryAfter: '5', page: 503 });
+  expect(down.text).toMatch(/La base de données ne répond pas/);
+  const emails = await expectNothingLostOrDoubled(ids);
+  expect(emails.lost).toBe(0);
+  note('PostgreSQL killed and restarted', ids, emails);
 });
