@@ -10,6 +10,7 @@
 // equal to what the workflows hold. Loopback only.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { SESSION_COOKIE } from '../web/sessions';
+import { notificationLog } from '../store/notification-log';
 import { reconcile } from '../worker/reconcile';
 import { workflowIdFor } from '../workflows/messages';
 import { FaultStack } from './support/fault-stack';
@@ -291,4 +292,33 @@ test('PostgreSQL killed, then started again (crash recovery)', async () => {
   const emails = await expectNothingLostOrDoubled(ids);
   expect(emails.lost).toBe(0);
   note('PostgreSQL killed and restarted', ids, emails);
+});
+
+test('an email claimed while PostgreSQL is down is not taken as claimed by another attempt', async () => {
+  const { agency, fabrique } = stack.orgs;
+  const referral = await send(
+    '/v1/journeys',
+    agency.key,
+    { learner: learner(), fabriqueId: fabrique.id },
+    randomUUID(),
+  );
+  const log = notificationLog(stack.db);
+  // An event number the journey will not reach, so its own emails are left alone.
+  const key = { journeyId: referral.body.id, seq: 999, template: 'referral-received.learner' };
+  await stack.postgres.kill();
+  try {
+    // Were the failed insert read as "another attempt has it", the send would stop there and the email be lost.
+    await expect(log.claim(key, 'nobody@example.org', null)).rejects.toThrow();
+  } finally {
+    await stack.postgres.start();
+  }
+  // Back up, the same claim goes through: nothing was written while it was down.
+  await waitFor('PostgreSQL answering', () =>
+    stack.db.$queryRaw`SELECT 1`.then(
+      () => true,
+      () => false,
+    ),
+  );
+  await expect(log.claim(key, 'nobody@example.org', null)).resolves.toEqual({ attempt: 1, resend: false });
+  await stack.db.notification.deleteMany({ where: { journeyId: key.journeyId } });
 });
