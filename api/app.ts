@@ -8,7 +8,7 @@ import type { MailCopies } from '../store/mail-copies';
 import type { Mailer } from '../mail/mailer';
 import type { Db } from '../prisma/client';
 import type { TimingPolicy } from '../domain/policy';
-import { DEFAULTS, type TrustProxy } from '../config/env';
+import { DEFAULTS, destinationRulesFor, type TrustProxy } from '../config/env';
 import { authenticate } from './auth';
 import {
   authFailureLimit,
@@ -33,7 +33,7 @@ import { notificationRoutes } from './routes/notifications';
 import { apiKeyRoutes, organizationRoutes } from './routes/organizations';
 import { webRoutes } from '../web/server';
 import { webhookRoutes } from './routes/webhooks';
-import { destinationRulesFor, type DestinationRules } from '../webhooks/destination';
+import type { DestinationRules } from '../webhooks/destination';
 
 export interface AppDeps {
   db: Db;

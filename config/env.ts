@@ -7,8 +7,9 @@ import type { EncryptionKeys } from '../temporal/payload-codec';
 import { encryptionKeysFromEnv } from './encryption-keys';
 import { resolvePolicy, type TimingPolicy } from '../domain/policy';
 import { TASK_QUEUE } from '../workflows/messages';
-import { destinationRulesFor, type DestinationRules } from '../webhooks/destination';
-import { webhookRetryFromEnv, type WebhookRetry } from '../webhooks/retry';
+import type { DestinationRules } from '../webhooks/destination';
+import type { WebhookRetry } from '../webhooks/retry';
+import { webhookRetryFromEnv } from './webhook-retry';
 
 export interface Config {
   port: number;
@@ -76,6 +77,11 @@ export function bundlePathFromEnv(
 }
 
 export { DEFAULTS };
+
+/** Where webhooks may go: public https endpoints only under NODE_ENV=production (webhooks/destination.ts). */
+export function destinationRulesFor(env: NodeJS.ProcessEnv = process.env): DestinationRules {
+  return { publicOnly: env.NODE_ENV === 'production' };
+}
 
 /** JOURNEY_POLICY holds a JSON object, or the path of a JSON file. */
 export function loadPolicy(value: string | undefined): TimingPolicy {
