@@ -6,6 +6,7 @@ import express from 'express';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { apiMetrics } from '../api/metrics';
+import { createLogger } from '../observability/logger';
 import { freePort } from '../scripts/lib/temporal.mjs';
 import { ApiProcess } from './support/fault-stack';
 import { startStack, type TestStack } from './support/stack';
@@ -155,6 +156,27 @@ function jsonLines(output: string): Record<string, unknown>[] {
     return parsed;
   });
 }
+
+test("a logged object's personal fields are masked, and a name slipped into a message still meets npm test's scan", () => {
+  const lines: string[] = [];
+  const logger = createLogger('api', 'WARN', { write: (line: string) => void lines.push(line) });
+  const someone = stack.learner();
+  logger.warn({ journeyId: 'j-1', learner: someone, email: someone.email }, 'referral refused');
+  logger.debug({ status: 'referred' }, 'below the level: not written');
+  logger.warn(`a careless line about ${someone.firstName}`);
+  expect(lines).toHaveLength(2);
+  const first = JSON.parse(lines[0] as string);
+  expect(first).toMatchObject({ level: 'warn', name: 'api', journeyId: 'j-1', msg: 'referral refused' });
+  expect(first.learner).toMatchObject({
+    firstName: '[personal data]',
+    email: '[personal data]',
+    phone: '[personal data]',
+  });
+  expect(first.email).toBe('[personal data]');
+  expect(lines[0]).not.toMatch(PERSONAL);
+  // The scan of scripts/test.mjs reads the raw text: a JSON line hides nothing from it.
+  expect(lines[1]).toMatch(PERSONAL);
+});
 
 test('the worker serves its Temporal SDK metrics on its own port, and logs JSON lines', async () => {
   await stack.stopWorker();
