@@ -27,9 +27,10 @@ export interface MetricsAccess {
 }
 
 const PATTERN = Symbol('route pattern');
-type Timed = Request & { [PATTERN]?: string };
+const MOUNT = Symbol('mount path');
+type Timed = Request & { [PATTERN]?: string; [MOUNT]?: string };
 
-/** Requests that no route took: a mounted folder of files (`/dsfr/*`), or nothing at all. */
+/** Requests that no router took. */
 const UNMATCHED = 'unmatched';
 
 function patternOf(path: unknown): string {
@@ -42,9 +43,12 @@ function patternOf(path: unknown): string {
  * Express sets `req.route` when a route takes the request, while `req.baseUrl`
  * still holds its router's mount path: the full pattern is known only then
  * (an error handler further on sees `baseUrl` restored), so it is kept then.
+ * The last mount path the request entered is kept too, for a request that a
+ * router refused before any of its routes (a bad API key under `/v1`).
  */
 function rememberPattern(req: Timed): void {
   let route: { path?: unknown } | undefined;
+  let baseUrl = req.baseUrl;
   Object.defineProperty(req, 'route', {
     configurable: true,
     enumerable: true,
@@ -52,15 +56,23 @@ function rememberPattern(req: Timed): void {
     set(value: { path?: unknown } | undefined) {
       route = value;
       // A router's `/` route is its mount path: `/v1/journeys`, not `/v1/journeys/`.
-      if (value) req[PATTERN] = `${req.baseUrl}${patternOf(value.path)}`.replace(/(.)\/$/, '$1');
+      if (value) req[PATTERN] = `${baseUrl}${patternOf(value.path)}`.replace(/(.)\/$/, '$1');
+    },
+  });
+  Object.defineProperty(req, 'baseUrl', {
+    configurable: true,
+    enumerable: true,
+    get: () => baseUrl,
+    set(value: string) {
+      baseUrl = value;
+      if (value) req[MOUNT] = value;
     },
   });
 }
 
 function routeLabel(req: Timed): string {
-  if (req[PATTERN]) return req[PATTERN];
-  // Mount paths hold no parameters, so a folder's base is a pattern too.
-  return req.baseUrl ? `${req.baseUrl}/*` : UNMATCHED;
+  // Mount paths hold no parameters, so a mount path is a pattern too.
+  return req[PATTERN] ?? (req[MOUNT] ? `${req[MOUNT]}/*` : UNMATCHED);
 }
 
 function sameSecret(given: string, expected: string): boolean {

@@ -52,6 +52,8 @@ test('/metrics counts each request under its route pattern and status, never its
   // Another agency's referral is not the fabrique2's: 404 under the same pattern.
   expect((await stack.view(journey.id, stack.orgs.fabrique2.key)).status).toBe(404);
   expect((await stack.request('GET', `/v2/${randomBytes(4).toString('hex')}`)).status).toBe(404);
+  // A key refused before any route of /v1 took the request: under /v1's mount path.
+  expect((await stack.request('GET', `/v1/journeys/${journey.id}`, 'not-a-key')).status).toBe(401);
   const after = await scrape(`${stack.baseUrl}/metrics`);
 
   const route = '/v1/journeys/:id';
@@ -60,6 +62,7 @@ test('/metrics counts each request under its route pattern and status, never its
   expect(
     sample(after, durationCount('unmatched', 404)) - sample(before, durationCount('unmatched', 404)),
   ).toBe(1);
+  expect(sample(after, durationCount('/v1/*', 401)) - sample(before, durationCount('/v1/*', 401))).toBe(1);
   expect(sample(after, durationCount('/v1/journeys', 201, 'POST'))).toBeGreaterThanOrEqual(1);
   // Seconds, in buckets a dashboard can draw percentiles from.
   expect(after).toMatch(
