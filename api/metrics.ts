@@ -75,6 +75,17 @@ function routeLabel(req: Timed): string {
   return req[PATTERN] ?? (req[MOUNT] ? `${req[MOUNT]}/*` : UNMATCHED);
 }
 
+let processRegistry: Registry | undefined;
+
+/** Node's figures (CPU, memory, event loop, GC) are the process's: collected once, whatever the apps in it. */
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
+}
+
 function sameSecret(given: string, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
@@ -99,7 +110,6 @@ function allowed(req: Request, access: MetricsAccess): 'yes' | 'unauthorized' | 
 /** With a logger, each request is also a log line: method, route pattern, status code, milliseconds. */
 export function apiMetrics(db: Db, access: MetricsAccess, logger?: Logger): ApiMetrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
   const durations = new Histogram({
     name: 'parcours_http_request_duration_seconds',
     help: 'Time from a request to its response, by method, route pattern and status code',
@@ -131,6 +141,7 @@ export function apiMetrics(db: Db, access: MetricsAccess, logger?: Logger): ApiM
     next();
   };
 
+  const everything = Registry.merge([processMetrics(), registry]);
   const router = Router();
   router.get('/metrics', async (req, res, next) => {
     const verdict = allowed(req, access);
@@ -138,11 +149,11 @@ export function apiMetrics(db: Db, access: MetricsAccess, logger?: Logger): ApiM
       return next(unauthorized('/metrics asks for Authorization: Bearer <METRICS_TOKEN>'));
     if (verdict === 'hidden') return next(notFound(`No route ${req.method} ${req.path}.`));
     try {
-      const text = await registry.metrics();
-      res.type(registry.contentType).send(text);
+      const text = await everything.metrics();
+      res.type(everything.contentType).send(text);
     } catch (err) {
       next(err);
     }
   });
-  return { registry, observeRequests, router };
+  return { registry: everything, observeRequests, router };
 }
