@@ -127,7 +127,7 @@ async function main() {
       // The worker says when it polls (after bundling the workflows): only then is Parcours running.
       child.stdout?.on('data', (chunk) => {
         process.stdout.write(chunk);
-        if (chunk.toString().includes('[worker] polling')) workerPolling = true;
+        if (chunk.toString().includes('polling task queue')) workerPolling = true;
       });
       child.on('exit', (code) => {
         if (!stopping) {
