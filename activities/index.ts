@@ -8,7 +8,8 @@ import type { Mailer } from '../mail/mailer';
 import { createNotifier, type NotifyDeps } from './notify';
 import { createPrivacy } from '../store/privacy';
 import { wakeWebhookDeliveries } from '../temporal/webhooks';
-import { destinationRulesFor, type DestinationRules } from '../webhooks/destination';
+import { destinationRulesFor } from '../config/env';
+import type { DestinationRules } from '../webhooks/destination';
 import { DEFAULT_WEBHOOK_RETRY, type WebhookRetry } from '../webhooks/retry';
 import { createWebhookActivities } from './webhooks';
 

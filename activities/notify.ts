@@ -69,7 +69,10 @@ export function createNotifier(deps: NotifyDeps) {
     const cc = (await Promise.all((input.cc ?? []).map((r) => addressesOf(db, r, subject)))).flat();
     if (to.length === 0) return log.markSkipped(input);
     const claim = await log.claim(input, [...to, ...cc].join(', '), found);
-    if (!claim) return;
+    // Another attempt changed the row since it was read (an attempt Temporal
+    // had given up on, still alive): this one is not done until the log says
+    // `sent`, so it fails and its retry reads the log again.
+    if (!claim) throw ApplicationFailure.retryable('held by another attempt', 'NotificationHeld');
     if (claim.resend) {
       deps.log?.(`notification ${eventKey} (${input.template}) resent: an attempt died holding it`);
     }

@@ -1,22 +1,17 @@
 // One action on one journey, as a caller asks for it: the checks the API and
 // the web app share (the journey is theirs, their role may act, the body
 // fits the action's schema, a transfer names a fabrique), then the workflow.
-import { z } from 'zod';
 import { checkTransition, type ActionName, type Status } from '../domain/transitions';
 import { actorOf, type Caller } from './auth';
 import { runAction, type JourneyDeps } from './journey-actions';
 import { findVisibleJourney } from './journey-view';
 import { knownFabrique } from './organizations';
-import { forbidden, notFound, parseInput } from './problem';
+import { forbidden, idParam, notFound, parseInput } from './problem';
 import { ACTION_BODIES, ActionNameParam } from './schemas';
-
-const JourneyId = z.uuid();
 
 /** A journey id from a path, or a 404: a malformed id names no journey. */
 export function parseJourneyId(raw: string): string {
-  const parsed = JourneyId.safeParse(raw);
-  if (!parsed.success) throw notFound(`No journey ${raw}.`);
-  return parsed.data;
+  return idParam(raw, 'journey');
 }
 
 /** An action name from a path, or a 404. */

@@ -8,7 +8,7 @@ import type { MailCopies } from '../store/mail-copies';
 import type { Mailer } from '../mail/mailer';
 import type { Db } from '../prisma/client';
 import type { TimingPolicy } from '../domain/policy';
-import { DEFAULTS, type TrustProxy } from '../config/env';
+import { DEFAULTS, destinationRulesFor, type TrustProxy } from '../config/env';
 import { authenticate } from './auth';
 import {
   authFailureLimit,
@@ -19,7 +19,9 @@ import {
   probeLimit,
   type Limits,
 } from './limits';
+import { apiMetrics, type MetricsAccess } from './metrics';
 import { buildOpenApiDocument } from './openapi';
+import type { Logger } from '../observability/logger';
 import { notFound, problemHandler } from './problem';
 import type { EncryptionKeys } from '../temporal/payload-codec';
 import { codecRoutes } from './routes/codec';
@@ -33,7 +35,7 @@ import { notificationRoutes } from './routes/notifications';
 import { apiKeyRoutes, organizationRoutes } from './routes/organizations';
 import { webRoutes } from '../web/server';
 import { webhookRoutes } from './routes/webhooks';
-import { destinationRulesFor, type DestinationRules } from '../webhooks/destination';
+import type { DestinationRules } from '../webhooks/destination';
 
 export interface AppDeps {
   db: Db;
@@ -59,6 +61,10 @@ export interface AppDeps {
   /** Signs the web app's CSRF tokens; the same in every API process (CSRF_SECRET). */
   csrfSecret?: string;
   log?: (message: string) => void;
+  /** The process's JSON logger: with it, each request is a log line (route pattern, status, duration). */
+  logger?: Logger;
+  /** Who reads /metrics (METRICS_TOKEN); by default local clients, unless a proxy is trusted. */
+  metricsAccess?: MetricsAccess;
   /** Express's `trust proxy`: which proxies' X-Forwarded-For to believe (TRUST_PROXY). */
   trustProxy?: TrustProxy;
   /** Where webhooks may go: public https only under NODE_ENV=production (the default follows NODE_ENV). */
@@ -97,8 +103,16 @@ const DOCS_CSP = {
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
-  const log = deps.log ?? ((m: string) => console.error(`[api] ${m}`));
+  const log =
+    deps.log ??
+    (deps.logger ? (m: string) => deps.logger?.warn(m) : (m: string) => console.error(`[api] ${m}`));
   app.disable('x-powered-by');
+  const metrics = apiMetrics(
+    deps.db,
+    deps.metricsAccess ?? { behindProxy: Boolean(deps.trustProxy) },
+    deps.logger,
+  );
+  app.use(metrics.observeRequests);
   // Client addresses, for the abuse limits: the proxies in front of the API (TRUST_PROXY).
   try {
     app.set('trust proxy', deps.trustProxy ?? false);
@@ -141,6 +155,8 @@ export function createApp(deps: AppDeps): Express {
   app.locals.close = health.close;
   app.use(['/healthz', '/readyz'], probeLimit(limits));
   app.use(health.router);
+  app.use('/metrics', probeLimit(limits));
+  app.use(metrics.router);
   app.get('/openapi.json', (_req, res) => {
     res.json(openapi);
   });

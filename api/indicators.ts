@@ -1,6 +1,7 @@
 // The network's indicators (GET /v1/stats), computed from the read model.
 // Pure: rows in, figures out, so that the definitions can be read and tested.
 import { POSITIVE_OUTCOMES, type FollowUpOutcome } from '../domain/codes';
+import { DAY_MS } from '../domain/dates';
 import { MILESTONES } from '../domain/policy';
 import { STATUSES } from '../domain/transitions';
 
@@ -20,7 +21,6 @@ export interface StatsRow {
   followUps: { milestone: string; status: string; outcome: string | null }[];
 }
 
-const DAY_MS = 86_400_000;
 /** Rates are shares from 0 to 1, rounded to 3 decimals; null when nothing to divide by. */
 const rate = (part: number, whole: number) => (whole === 0 ? null : Math.round((part / whole) * 1000) / 1000);
 const round1 = (n: number) => Math.round(n * 10) / 10;

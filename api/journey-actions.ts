@@ -15,6 +15,7 @@ import { isFreeText, REFUSAL_TYPES } from '../domain/actions';
 import type { TimingPolicy } from '../domain/policy';
 import type { ActionName, Actor } from '../domain/transitions';
 import type { Db } from '../prisma/client';
+import { uniqueViolation } from '../store/database-errors';
 import { actionUpdates, workflowIdFor } from '../workflows/messages';
 import { actionUpdateId, requestHash } from './idempotency';
 import { conflict, engineUnavailable, forbidden, outcomeUnknown, unprocessable, Problem } from './problem';
@@ -137,7 +138,7 @@ async function prepareKeyed(
   } catch (err) {
     await forget(db, prepared.written);
     // Two requests with the same key at once: the loser runs as the winner's retry.
-    if ((err as { code?: string }).code === 'P2002') {
+    if (uniqueViolation(err)) {
       return prepareKeyed(db, journeyId, action, actor, body, { key, callerOrg });
     }
     throw err;

@@ -2,7 +2,7 @@
 // GET /v1/journeys and the web app's /parcours.
 import { z } from 'zod';
 import type { Db, Prisma } from '../prisma/client';
-import { atMidnight, DATE_RANGE, endOfDay } from '../domain/dates';
+import { atMidnight, DATE_RANGE, dateOnly, endOfDay } from '../domain/dates';
 import type { Status } from '../domain/transitions';
 import type { Caller } from './auth';
 import { journeyInclude, scopeOf, type VisibleJourney } from './journey-view';
@@ -24,7 +24,7 @@ function decodeCursor(raw: string): Cursor {
     if (typeof c.referredAt === 'string' && typeof c.id === 'string' && Id.safeParse(c.id).success) {
       // A real instant of the years PostgreSQL and Parcours hold, as this API writes them.
       const at = new Date(c.referredAt);
-      const day = Number.isNaN(at.getTime()) ? '' : at.toISOString().slice(0, 10);
+      const day = Number.isNaN(at.getTime()) ? '' : dateOnly(at);
       if (day >= DATE_RANGE.earliest && day <= DATE_RANGE.latest) return c;
     }
   } catch {

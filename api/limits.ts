@@ -24,7 +24,7 @@ export interface Limits {
   signInPerClient: number;
   /** Sign-in link requests allowed per email address and window, known or not. */
   signInPerAddress: number;
-  /** Health checks (/healthz, /readyz) allowed per client address and window. */
+  /** Health checks (/healthz, /readyz) allowed per client address and window; /metrics the same, counted apart. */
   probesPerClient: number;
   windowMs: number;
   /** Origins allowed by CORS; empty means no cross-origin access. */

@@ -1,14 +1,15 @@
 // The API process: `npm run api`.
 import { createMailer } from '../mail/mailer';
 import { mailCopiesFor } from '../store/mail-copies';
-import { loadConfig } from '../config/env';
+import type { Config } from '../config/env';
 import { connectClient } from '../temporal/connections';
 import { createDb } from '../prisma/client';
+import type { Logger } from '../observability/logger';
+import { runProcess } from '../observability/process';
 import { closeApp, createApp } from './app';
 import { startMissingWorkflows } from './referrals';
 
-async function main(): Promise<void> {
-  const config = loadConfig();
+async function main(logger: Logger, config: Config): Promise<void> {
   const db = createDb(config.databaseUrl);
   const temporal = await connectClient(config.temporal, config.encryption);
   const app = createApp({
@@ -27,26 +28,27 @@ async function main(): Promise<void> {
     mailFrom: config.mailFrom,
     csrfSecret: config.csrfSecret,
     webhookRules: config.webhooks.rules,
+    logger,
+    metricsAccess: { token: config.metricsToken, behindProxy: Boolean(config.trustProxy) },
   });
   const server = app.listen(config.port, () => {
-    console.log(`[api] listening on http://localhost:${config.port} (docs: /docs)`);
+    logger.info(
+      { port: config.port },
+      `listening on http://localhost:${config.port} (docs: /docs, metrics: /metrics)`,
+    );
   });
   // Referrals written just before an earlier API process stopped, whose workflow never started.
   startMissingWorkflows({ db, temporal, taskQueue: config.temporal.taskQueue, policy: config.policy }).then(
     (started) => {
       if (started)
-        console.log(`[api] started ${started} journey workflow(s) an earlier stop had left unstarted`);
+        logger.info({ started }, `started ${started} journey workflow(s) an earlier stop had left unstarted`);
     },
     (err: unknown) =>
-      console.error(
-        `[api] could not check for unstarted journeys: ${err instanceof Error ? err.name : 'error'}`,
-      ),
+      logger.error(`could not check for unstarted journeys: ${err instanceof Error ? err.name : 'error'}`),
   );
   server.on('error', (err: NodeJS.ErrnoException) => {
-    console.error(
-      err.code === 'EADDRINUSE'
-        ? `[api] port ${config.port} is taken; set PORT to another port`
-        : `[api] ${err.message}`,
+    logger.fatal(
+      err.code === 'EADDRINUSE' ? `port ${config.port} is taken; set PORT to another port` : err.message,
     );
     process.exit(1);
   });
@@ -62,7 +64,4 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
 }
 
-main().catch((err: unknown) => {
-  console.error(`[api] ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
-});
+runProcess('api', main);

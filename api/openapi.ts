@@ -5,7 +5,9 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { ACTIONS, TRANSITIONS, type ActionName } from '../domain/transitions';
+import { registerLearnerPaths } from './openapi-learners';
 import { registerMemberPaths } from './openapi-members';
+import { registerOrganizationPaths } from './openapi-organizations';
 import {
   AUTHENTICATED as security,
   json,
@@ -17,52 +19,15 @@ import {
 import { registerWebhookPaths } from './openapi-webhooks';
 import {
   ACTION_BODIES,
-  CreatedOrganization,
   CreateJourney,
-  CreateOrganization,
   FollowUpAnswer,
   IdempotencyKey,
   Journey,
   ListJourneysQuery,
   NotificationsQuery,
   NotificationToReview,
-  LearnerView,
-  Organization,
   StatsQuery,
 } from './schemas';
-
-const LearnerExport = z.object({
-  exportedAt: z.string(),
-  learner: LearnerView.extend({ erasedAt: z.string().nullable() }).loose(),
-  journeys: z.array(
-    z.looseObject({
-      id: z.uuid(),
-      status: z.string(),
-      timeline: z.array(z.looseObject({})),
-      followUps: z.array(z.looseObject({})),
-      texts: z.array(z.looseObject({})),
-      notifications: z.array(z.looseObject({})),
-    }),
-  ),
-  audit: z.array(z.looseObject({})),
-});
-
-const Erasure = z.object({
-  learnerId: z.uuid(),
-  status: z.enum(['erased', 'skipped']),
-  erasedAt: z.string().nullable(),
-  journeyIds: z.array(z.uuid()),
-  cleared: z.object({
-    actionTexts: z.number().int(),
-    timelineEntries: z.number().int(),
-    followUps: z.number().int(),
-    followUpTokens: z.number().int(),
-    notifications: z.number().int(),
-    mailCopies: z.number().int().openapi({
-      description: 'Copies of the emails kept on this machine (.eml folder, without SMTP_URL) and deleted.',
-    }),
-  }),
-});
 
 /** One body per action, as a fabrique's or an agency's software would send it. */
 const ACTION_EXAMPLES: Record<ActionName, Record<string, unknown>> = {
@@ -142,86 +107,7 @@ export function buildOpenApiDocument(serverUrl = '/') {
   });
   const id = z.uuid();
 
-  registerOperation(registry, {
-    method: 'post',
-    path: '/v1/organizations',
-    operationId: 'createOrganization',
-    summary: 'Create an organisation (admin key); returns its first API key once',
-    security,
-    request: {
-      body: json(CreateOrganization, {
-        type: 'agency',
-        name: 'Mission Locale de Saint-Denis',
-        email: 'contact@ml-saint-denis.fr',
-        region: 'Île-de-France',
-        department: '93',
-        agencyKind: 'mission_locale',
-      }),
-    },
-    responses: {
-      201: { description: 'Created', ...json(CreatedOrganization) },
-      ...problems(400, 413, 401, 403, 422, 429),
-    },
-  });
-  registerOperation(registry, {
-    method: 'get',
-    path: '/v1/organizations',
-    operationId: 'listOrganizations',
-    summary: 'List organisations (manager)',
-    security,
-    responses: {
-      200: { description: 'Organisations', ...json(z.object({ items: z.array(Organization) })) },
-      ...problems(401, 403, 429),
-    },
-  });
-  registerOperation(registry, {
-    method: 'post',
-    path: '/v1/organizations/{id}/api-keys',
-    operationId: 'issueApiKey',
-    summary: 'Issue another API key for an organisation (admin key); the key is shown once',
-    security,
-    request: { params: z.object({ id }) },
-    responses: {
-      201: { description: 'Issued', ...json(z.object({ keyId: z.string(), apiKey: z.string() })) },
-      ...problems(401, 403, 404, 429),
-    },
-  });
-  registerOperation(registry, {
-    method: 'get',
-    path: '/v1/organizations/{id}/api-keys',
-    operationId: 'listApiKeys',
-    summary:
-      "An organisation's key ids with creation, last-use and revocation dates, never the keys (manager)",
-    security,
-    request: { params: z.object({ id }) },
-    responses: {
-      200: {
-        description: 'Keys',
-        ...json(
-          z.object({
-            items: z.array(
-              z.object({
-                keyId: z.string(),
-                createdAt: z.string(),
-                lastUsedAt: z.string().nullable(),
-                revokedAt: z.string().nullable(),
-              }),
-            ),
-          }),
-        ),
-      },
-      ...problems(401, 403, 404, 429),
-    },
-  });
-  registerOperation(registry, {
-    method: 'delete',
-    path: '/v1/organizations/{id}/api-keys/{keyId}',
-    operationId: 'revokeApiKey',
-    summary: 'Revoke a key (manager); it stops working at once',
-    security,
-    request: { params: z.object({ id, keyId: z.string() }) },
-    responses: { 204: { description: 'Revoked' }, ...problems(401, 403, 404, 429) },
-  });
+  registerOrganizationPaths(registry);
   registerMemberPaths(registry);
   registerOperation(registry, {
     method: 'post',
@@ -289,35 +175,7 @@ export function buildOpenApiDocument(serverUrl = '/') {
       },
     });
   }
-  registerOperation(registry, {
-    method: 'get',
-    path: '/v1/learners/{id}/export',
-    operationId: 'exportLearner',
-    summary: 'Everything held about a learner, as a JSON attachment (manager; right of access)',
-    security,
-    request: { params: z.object({ id }) },
-    responses: {
-      200: {
-        description: 'The learner, each journey with its timeline, follow-ups, texts and emails sent',
-        headers: z.object({ 'Content-Disposition': z.string() }),
-        ...json(LearnerExport),
-      },
-      ...problems(401, 403, 404, 429),
-    },
-  });
-  registerOperation(registry, {
-    method: 'post',
-    path: '/v1/learners/{id}/erase',
-    operationId: 'eraseLearner',
-    summary:
-      "Erase a learner's personal data (manager); the indicator codes stay and journeys go on. Idempotent",
-    security,
-    request: { params: z.object({ id }) },
-    responses: {
-      200: { description: 'What was erased', ...json(Erasure) },
-      ...problems(401, 403, 404, 429),
-    },
-  });
+  registerLearnerPaths(registry);
   registerOperation(registry, {
     method: 'get',
     path: '/v1/follow-ups/{token}',

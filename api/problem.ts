@@ -65,6 +65,15 @@ export function fieldErrors(error: z.ZodError, prefix?: string): FieldError[] {
   }));
 }
 
+const Id = z.uuid();
+
+/** A path parameter that must be a UUID: anything else is a 404 naming `what`, as an unknown id is. */
+export function idParam(raw: unknown, what: string): string {
+  const parsed = Id.safeParse(raw);
+  if (!parsed.success) throw notFound(`No ${what} ${String(raw)}.`);
+  return parsed.data;
+}
+
 /** Parses `value` with `schema`, or throws a 422 (400 when the body is not even an object). */
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where: string): z.infer<S> {
   const result = schema.safeParse(value);

@@ -13,6 +13,7 @@ import { requestHash } from './idempotency';
 import type { JourneyDeps } from './journey-actions';
 import { knownFabrique } from './organizations';
 import { engineUnavailable, unprocessable } from './problem';
+import { uniqueViolation } from '../store/database-errors';
 import type { CreateJourney } from './schemas';
 
 /** Starts a journey's workflow; false when it already exists (or existed). */
@@ -65,7 +66,7 @@ export async function referLearner(
     journey = await writeReferral(deps, agencyId, body, idempotencyKey);
   } catch (err) {
     // Two requests with the same key at once: the loser replays the winner.
-    if ((err as { code?: string }).code === 'P2002' && idempotencyKey) {
+    if (uniqueViolation(err) && idempotencyKey) {
       return referLearner(deps, agencyId, body, idempotencyKey, referredBy);
     }
     throw err;

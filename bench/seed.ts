@@ -3,11 +3,10 @@
 // fields its status implies, and the follow-ups of those that left.
 import type { Db } from '../prisma/client';
 import { AGE_BANDS, DIPLOMA_LEVELS, FOLLOW_UP_OUTCOMES, GENDERS } from '../domain/codes';
+import { DAY_MS } from '../domain/dates';
 import { STATUSES, type Status } from '../domain/transitions';
 
 export const pick = <T>(list: readonly T[], i: number): T => list[i % list.length] as T;
-
-const DAY_MS = 86_400_000;
 
 /**
  * The read-model fields a journey in `status` holds, as the workflow would

@@ -7,8 +7,9 @@ import type { EncryptionKeys } from '../temporal/payload-codec';
 import { encryptionKeysFromEnv } from './encryption-keys';
 import { resolvePolicy, type TimingPolicy } from '../domain/policy';
 import { TASK_QUEUE } from '../workflows/messages';
-import { destinationRulesFor, type DestinationRules } from '../webhooks/destination';
-import { webhookRetryFromEnv, type WebhookRetry } from '../webhooks/retry';
+import type { DestinationRules } from '../webhooks/destination';
+import type { WebhookRetry } from '../webhooks/retry';
+import { webhookRetryFromEnv } from './webhook-retry';
 
 export interface Config {
   port: number;
@@ -40,8 +41,12 @@ export interface Config {
   encryption?: EncryptionKeys;
   /** The policy new journeys copy. */
   policy: TimingPolicy;
-  /** The worker's Temporal log level (LOG_LEVEL). */
+  /** The Temporal SDK's log level in the worker; Parcours' own lines go at INFO or below it (LOG_LEVEL). */
   logLevel: LogLevel;
+  /** Bearer token /metrics asks for (METRICS_TOKEN); without it only local clients, with no proxy, read it. */
+  metricsToken?: string;
+  /** Where the worker's Temporal SDK metrics are served for Prometheus (WORKER_METRICS_HOST, WORKER_METRICS_PORT); none by default. */
+  workerMetrics?: { host: string; port: number };
   /** Where `npm start` keeps the dev server's journeys, the keys and the mail (PARCOURS_DATA_DIR). */
   dataDir: string;
   /** Signs the web app's CSRF tokens (CSRF_SECRET); needed alike by every API process. */
@@ -76,6 +81,11 @@ export function bundlePathFromEnv(
 }
 
 export { DEFAULTS };
+
+/** Where webhooks may go: public https endpoints only under NODE_ENV=production (webhooks/destination.ts). */
+export function destinationRulesFor(env: NodeJS.ProcessEnv = process.env): DestinationRules {
+  return { publicOnly: env.NODE_ENV === 'production' };
+}
 
 /** JOURNEY_POLICY holds a JSON object, or the path of a JSON file. */
 export function loadPolicy(value: string | undefined): TimingPolicy {
@@ -145,6 +155,22 @@ function logLevel(value: string | undefined): LogLevel {
   return level as LogLevel;
 }
 
+/** WORKER_METRICS_PORT turns the worker's Prometheus exporter on; each worker process needs its own. */
+function workerMetrics(env: NodeJS.ProcessEnv): Config['workerMetrics'] {
+  const value = env.WORKER_METRICS_PORT;
+  if (value === undefined || value === '') return undefined;
+  if (!/^\d{1,5}$/.test(value) || Number(value) < 1 || Number(value) > 65535) {
+    throw new Error(`WORKER_METRICS_PORT must be a port number (1-65535), got ${value}`);
+  }
+  return { host: env.WORKER_METRICS_HOST || '127.0.0.1', port: Number(value) };
+}
+
+function metricsToken(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  if (value.length < 16) throw new Error('METRICS_TOKEN must be at least 16 characters long');
+  return value;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = portSchema.safeParse(env.PORT ?? DEFAULTS.port);
   if (!port.success) throw new Error(`PORT must be a port number, got ${env.PORT}`);
@@ -174,6 +200,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     encryption: encryptionKeysFromEnv(env),
     policy: loadPolicy(env.JOURNEY_POLICY),
     logLevel: logLevel(env.LOG_LEVEL),
+    metricsToken: metricsToken(env.METRICS_TOKEN),
+    workerMetrics: workerMetrics(env),
     dataDir: path.resolve(env.PARCOURS_DATA_DIR || DEFAULTS.dataDir),
     csrfSecret: env.CSRF_SECRET || undefined,
     webhooks: { retry: webhookRetryFromEnv(env), rules: destinationRulesFor(env) },

@@ -10,7 +10,8 @@ export type Instant = string;
 /** The dates Parcours takes, as YYYY-MM-DD: PostgreSQL has no year 0, and no journey needs more. */
 export const DATE_RANGE = { earliest: '1900-01-01', latest: '2199-12-31' } as const;
 
-const DAY_MS = 86_400_000;
+/** One day in milliseconds (days of UTC, no daylight saving). */
+export const DAY_MS = 86_400_000;
 
 /** The calendar date (UTC) of an instant. */
 export function dateOnly(d: Date): DateOnly {

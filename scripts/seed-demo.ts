@@ -93,7 +93,8 @@ async function seedMembers(db: Db, dataDir: string): Promise<void> {
   );
   for (const m of members) console.log(`  ${m.email.padEnd(42)} ${m.organization}`);
   console.log(
-    '  Sign in: open /connexion, type one of these addresses, then open the link in the newest .eml file of the mail folder.',
+    '  Sign in: open /connexion, type one of these addresses, then open the link in the newest .eml file of the mail folder ' +
+      'titled "Votre lien de connexion à Parcours".',
   );
 }
 

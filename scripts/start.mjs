@@ -136,7 +136,7 @@ async function main() {
       // A worker says when it polls (after bundling the workflows): only then is Parcours running.
       child.stdout?.on('data', (chunk) => {
         process.stdout.write(chunk);
-        if (chunk.toString().includes('[worker] polling')) polling.add(i);
+        if (chunk.toString().includes('polling task queue')) polling.add(i);
       });
       child.on('exit', (code) => {
         if (!stopping) {
@@ -171,7 +171,8 @@ async function main() {
     console.log(`
 Parcours is running (ready in ${Math.round((Date.now() - t0) / 1000)} s).
   Web app      ${base}/  (sign in as a demo member: addresses in ${path.relative(process.cwd(), path.join(DATA, 'demo-members.json'))};
-               type one on ${base}/connexion, then open the link in the newest .eml of ${path.relative(process.cwd(), env.MAIL_DIR)}/)
+               type one on ${base}/connexion, then open the link in the newest .eml of ${path.relative(process.cwd(), env.MAIL_DIR)}/
+               titled "Votre lien de connexion à Parcours")
   API          ${base}/v1
   API docs     ${base}/docs
   Readiness    ${base}/readyz

@@ -40,3 +40,8 @@ export function databaseUnavailable(err: unknown): boolean {
     (cause.code.startsWith('08') || cause.code.startsWith('57P'))
   );
 }
+
+/** True when `err` is Prisma's unique-constraint violation: the row exists already. */
+export function uniqueViolation(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'P2002';
+}

@@ -3,6 +3,7 @@
 // knows what an earlier attempt did, and how people see what was sent.
 import { createHash } from 'node:crypto';
 import type { Db } from '../prisma/client';
+import { uniqueViolation } from './database-errors';
 
 /**
  * Where one email stands.
@@ -112,8 +113,12 @@ export function notificationLog(db: Db) {
           },
         });
         return { attempt: 1, resend: false };
-      } catch {
-        return null; // another attempt claimed it
+      } catch (err) {
+        // Only a row written meanwhile means another attempt has it. Any other
+        // error (PostgreSQL gone mid-insert, say) leaves it unknown whether
+        // the row exists: the attempt fails and its retry reads the log again.
+        if (uniqueViolation(err)) return null;
+        throw err;
       }
     },
 

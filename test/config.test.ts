@@ -85,6 +85,29 @@ describe('the rest of the environment', () => {
     expect(() => loadConfig({ STATS_TARGET: '-3' })).toThrow(/STATS_TARGET/);
   });
 
+  test('metrics: the worker serves none unless given a port of its own, and a METRICS_TOKEN must not be guessable', () => {
+    expect(loadConfig({}).workerMetrics).toBeUndefined();
+    expect(loadConfig({ WORKER_METRICS_PORT: '9464' }).workerMetrics).toEqual({
+      host: '127.0.0.1',
+      port: 9464,
+    });
+    expect(loadConfig({ WORKER_METRICS_PORT: '9465', WORKER_METRICS_HOST: '0.0.0.0' }).workerMetrics).toEqual(
+      {
+        host: '0.0.0.0',
+        port: 9465,
+      },
+    );
+    expect(() => loadConfig({ WORKER_METRICS_PORT: '70000' })).toThrow(
+      /WORKER_METRICS_PORT must be a port number/,
+    );
+    expect(() => loadConfig({ WORKER_METRICS_PORT: '0' })).toThrow(/WORKER_METRICS_PORT/);
+    expect(loadConfig({}).metricsToken).toBeUndefined();
+    expect(loadConfig({ METRICS_TOKEN: 'a'.repeat(16) + 'bcdef' }).metricsToken).toBe(
+      'a'.repeat(16) + 'bcdef',
+    );
+    expect(() => loadConfig({ METRICS_TOKEN: 'secret' })).toThrow(/METRICS_TOKEN must be at least 16/);
+  });
+
   test('encryption keys must be 32 bytes, and the current one must be listed', () => {
     const key = Buffer.alloc(32, 7).toString('base64');
     const keys = encryptionKeysFromEnv({

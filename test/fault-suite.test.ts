@@ -4,11 +4,13 @@
 // is killed with SIGKILL in the middle of the load and started again: a
 // worker while two run, the last worker, the Temporal server (it keeps its
 // data in a file), the API between writing a referral and starting its
-// workflow. After each: every journey at its expected
+// workflow, and PostgreSQL. After each: every journey at its expected
 // status, its timeline without gaps, every email delivered once by
 // Message-ID (or repeated under the same one, counted), and the read model
 // equal to what the workflows hold. Loopback only.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { SESSION_COOKIE } from '../web/sessions';
+import { notificationLog } from '../store/notification-log';
 import { reconcile } from '../worker/reconcile';
 import { workflowIdFor } from '../workflows/messages';
 import { FaultStack } from './support/fault-stack';
@@ -265,4 +267,58 @@ test('the API killed between writing a referral and starting its workflow: the r
   const emails = await expectNothingLostOrDoubled(ids);
   expect(emails.lost).toBe(0);
   note('the API killed mid-referral and restarted', ids, emails);
+});
+
+test('PostgreSQL killed, then started again (crash recovery)', async () => {
+  const down: { api?: number; retryAfter?: string | null; page?: number; text?: string } = {};
+  const ids = await round(async () => {
+    await sleep(1_000);
+    await stack.postgres.kill();
+    // While it is down, callers are told to come back, never answered 500.
+    const api = await fetch(`${stack.api.url}/v1/journeys`, {
+      headers: { authorization: `Bearer ${stack.orgs.manager.key}` },
+    });
+    Object.assign(down, { api: api.status, retryAfter: api.headers.get('retry-after') });
+    const page = await fetch(`${stack.api.url}/parcours`, {
+      headers: { cookie: `${SESSION_COOKIE}=${randomBytes(32).toString('base64url')}` },
+      redirect: 'manual',
+    });
+    Object.assign(down, { page: page.status, text: await page.text() });
+    await sleep(3_000);
+    await stack.postgres.start();
+  });
+  expect(down).toMatchObject({ api: 503, retryAfter: '5', page: 503 });
+  expect(down.text).toMatch(/La base de données ne répond pas/);
+  const emails = await expectNothingLostOrDoubled(ids);
+  expect(emails.lost).toBe(0);
+  note('PostgreSQL killed and restarted', ids, emails);
+});
+
+test('an email claimed while PostgreSQL is down is not taken as claimed by another attempt', async () => {
+  const { agency, fabrique } = stack.orgs;
+  const referral = await send(
+    '/v1/journeys',
+    agency.key,
+    { learner: learner(), fabriqueId: fabrique.id },
+    randomUUID(),
+  );
+  const log = notificationLog(stack.db);
+  // An event number the journey will not reach, so its own emails are left alone.
+  const key = { journeyId: referral.body.id, seq: 999, template: 'referral-received.learner' };
+  await stack.postgres.kill();
+  try {
+    // Were the failed insert read as "another attempt has it", the send would stop there and the email be lost.
+    await expect(log.claim(key, 'nobody@example.org', null)).rejects.toThrow();
+  } finally {
+    await stack.postgres.start();
+  }
+  // Back up, the same claim goes through: nothing was written while it was down.
+  await waitFor('PostgreSQL answering', () =>
+    stack.db.$queryRaw`SELECT 1`.then(
+      () => true,
+      () => false,
+    ),
+  );
+  await expect(log.claim(key, 'nobody@example.org', null)).resolves.toEqual({ attempt: 1, resend: false });
+  await stack.db.notification.deleteMany({ where: { journeyId: key.journeyId } });
 });

@@ -62,9 +62,11 @@ test('an email the SMTP server refuses for now is sent on retry, once', async ()
   await waitForRow(j.id, 'referral-received.learner', 'sent');
   await waitForRow(j.id, 'referral-new.fabrique', 'sent');
   // One of the referral's emails was refused first, then sent again with the same Message-ID.
-  const [refused, ...more] = stack.inbox.refused.filter((m) => m.journeyId === j.id);
-  expect(more).toEqual([]);
-  expect(['referral-received.learner', 'referral-new.fabrique']).toContain(refused?.template);
+  const refusals = stack.inbox.refused.filter((m) => m.journeyId === j.id);
+  expect(refusals.map((m) => m.template)).toEqual([
+    expect.stringMatching(/^(referral-received\.learner|referral-new\.fabrique)$/),
+  ]);
+  const [refused] = refusals;
   expect(stack.inbox.of(j.id, refused?.template).map((m) => m.messageId)).toEqual([refused?.messageId]);
   expect(stack.inbox.of(j.id, 'referral-received.learner')).toHaveLength(1);
   expect(stack.inbox.of(j.id, 'referral-new.fabrique')).toHaveLength(1);

@@ -255,7 +255,7 @@ test('TEMPORAL_SERVER=postgresql WORKERS=2 npm start runs the walk-through on a 
   });
   try {
     expect(started.output()).toMatch(/Temporal server: namespace default registered/);
-    expect(started.output().match(/\[worker\] polling/g)).toHaveLength(2);
+    expect(started.output().match(/polling task queue/g)).toHaveLength(2);
     const work = mkdtempSync(path.join(os.tmpdir(), 'parcours-walk-'));
     const { stdout } = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', walkThrough(pgData)], {
       cwd: work,

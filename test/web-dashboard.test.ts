@@ -69,7 +69,7 @@ async function check(page: Page, name: string): Promise<void> {
   if (await page.locator('canvas').count()) await page.waitForTimeout(500);
   await screenshot(page, name);
   await page.setViewportSize({ width: 1280, height: 900 });
-  expect(await seriousViolations(page)).toEqual([]);
+  expect(await seriousViolations(page, name)).toEqual([]);
 }
 
 async function stats(query: string, key = stack.orgs.manager.key) {

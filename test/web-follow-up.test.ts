@@ -31,13 +31,13 @@ test('a learner answers the survey from the link of the email, on a DSFR page', 
     .evaluate((h) => (globalThis as unknown as Styles).getComputedStyle(h).fontFamily);
   expect(String(font)).toContain('Marianne');
   await screenshot(page, 'suivi-apprenant');
-  expect(await seriousViolations(page)).toEqual([]);
+  expect(await seriousViolations(page, 'suivi-apprenant')).toEqual([]);
 
   await page.locator('label[for=outcome-alternance]').click();
   await page.getByLabel('Employeur ou organisme').fill('Atelier du Web');
   await page.getByRole('button', { name: 'Envoyer ma réponse' }).click();
   expect(await page.getByRole('status').innerText()).toContain('Votre réponse est enregistrée');
   await screenshot(page, 'suivi-apprenant-merci');
-  expect(await seriousViolations(page)).toEqual([]);
+  expect(await seriousViolations(page, 'suivi-apprenant-merci')).toEqual([]);
   await context.close();
 });

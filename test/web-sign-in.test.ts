@@ -22,7 +22,7 @@ afterAll(async () => {
 
 async function expectAccessible(page: Page, name: string): Promise<void> {
   await screenshot(page, name);
-  expect(await seriousViolations(page)).toEqual([]);
+  expect(await seriousViolations(page, name)).toEqual([]);
 }
 
 test('the home page says what Parcours is and leads to the sign-in form', async () => {

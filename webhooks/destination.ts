@@ -13,11 +13,6 @@ export interface DestinationRules {
   publicOnly: boolean;
 }
 
-/** The rules the environment asks for. */
-export function destinationRulesFor(env: NodeJS.ProcessEnv = process.env): DestinationRules {
-  return { publicOnly: env.NODE_ENV === 'production' };
-}
-
 /** A URL refused, with a reason for the caller; `code` goes to the delivery log. */
 export class DestinationRefused extends Error {
   constructor(

@@ -1,15 +1,20 @@
 // The worker process: `npm run worker`. Runs until SIGINT/SIGTERM, then lets
 // running activities finish before it exits.
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createMailer } from '../mail/mailer';
-import { bundlePathFromEnv, loadConfig } from '../config/env';
+import { bundlePathFromEnv, type Config } from '../config/env';
 import { connectWorker } from '../temporal/connections';
 import { createDb } from '../prisma/client';
+import type { Logger } from '../observability/logger';
+import { runProcess } from '../observability/process';
 import { createJourneyWorker } from './create-worker';
+import { installWorkerRuntime } from './runtime';
 
-async function main(): Promise<void> {
-  const config = loadConfig();
-  Runtime.install({ logger: new DefaultLogger(config.logLevel) });
+async function main(logger: Logger, config: Config): Promise<void> {
+  installWorkerRuntime({ logger, level: config.logLevel, metrics: config.workerMetrics });
+  if (config.workerMetrics) {
+    const { host, port } = config.workerMetrics;
+    logger.info({ port }, `Temporal SDK metrics on http://${host}:${port}/metrics`);
+  }
   const db = createDb(config.databaseUrl);
   const mailer = createMailer({ smtpUrl: config.smtpUrl, mailDir: config.mailDir });
   const connection = await connectWorker(config.temporal);
@@ -25,10 +30,11 @@ async function main(): Promise<void> {
     publicBaseUrl: config.publicBaseUrl,
     webhookRetry: config.webhooks.retry,
     webhookRules: config.webhooks.rules,
-    log: (m) => console.warn(`[worker] ${m}`),
+    log: (m) => logger.warn(m),
   });
-  console.log(
-    `[worker] polling task queue ${config.temporal.taskQueue} on ${config.temporal.address}; mail to ${mailer.description}`,
+  logger.info(
+    { taskQueue: config.temporal.taskQueue },
+    `polling task queue ${config.temporal.taskQueue} on ${config.temporal.address}; mail to ${mailer.description}`,
   );
   try {
     await worker.run();
@@ -36,11 +42,8 @@ async function main(): Promise<void> {
     await connection.close();
     await db.$disconnect();
     mailer.close();
-    console.log('[worker] stopped');
+    logger.info('stopped');
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(`[worker] ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
-});
+runProcess('worker', main);

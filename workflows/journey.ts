@@ -8,10 +8,8 @@ import {
   continueAsNew,
   currentUpdateInfo,
   patched,
-  proxyActivities,
   setHandler,
   sleep,
-  workflowInfo,
 } from '@temporalio/workflow';
 import type { ActionRequest } from '../domain/actions';
 import { addDuration } from '../domain/dates';
@@ -28,34 +26,10 @@ import {
 import { notificationsFor, type EventName, type PendingEmail } from '../domain/notifications';
 import { DEFAULT_POLICY, type TimingPolicy } from '../domain/policy';
 import { ACTIONS, isTerminal, type ActionName, type Actor, type Status } from '../domain/transitions';
-import type { JourneyActivities, RecordEventInput } from './activity-types';
+import type { RecordEventInput } from './activity-types';
+import { erasePersonalData, recordEvent, sendEmail } from './journey-activities';
 import { actionUpdates, stateQuery } from './messages';
-
-// The journal is one short transaction: an attempt lost with its worker is
-// retried after a few seconds, so the read model catches up quickly.
-const { recordEvent } = proxyActivities<JourneyActivities>({
-  // A late attempt still commits, so its retry finds the work done and returns at once.
-  startToCloseTimeout: '3 seconds',
-  retry: { initialInterval: '500 milliseconds', maximumInterval: '1 minute' },
-});
-const { erasePersonalData } = proxyActivities<JourneyActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
-// A send heartbeats while it works: a dead worker's attempt is retried after
-// the heartbeat timeout, while a slow but live SMTP server has the minute.
-const { sendNotification } = proxyActivities<JourneyActivities>({
-  startToCloseTimeout: '1 minute',
-  heartbeatTimeout: '10 seconds',
-  retry: { initialInterval: '2 seconds', maximumInterval: '10 minutes' },
-});
-
-/** Temporal takes at most 2,000 Updates in one run; a journey continues as new well before. */
-const UPDATES_PER_RUN = 1_000;
-/** History events in one run, unless Temporal suggests continuing sooner. */
-const DEFAULT_HISTORY_LIMIT = 10_000;
-/** How many of the last Update IDs a new run remembers, to refuse a retry's second application. */
-const UPDATE_IDS_CARRIED = 200;
+import { runIsLong, UPDATE_IDS_CARRIED } from './run-length';
 
 export interface JourneyOutcome {
   status: Status;
@@ -134,12 +108,7 @@ class LearnerJourney {
    */
   private mustContinueAsNew(): boolean {
     if (isTerminal(this.state.status)) return false;
-    const info = workflowInfo();
-    const long =
-      info.continueAsNewSuggested ||
-      info.historyLength >= (this.input.historyLimit ?? DEFAULT_HISTORY_LIMIT) ||
-      this.updatesThisRun >= UPDATES_PER_RUN;
-    return long && patched('continue-as-new');
+    return runIsLong(this.input.historyLimit, this.updatesThisRun) && patched('continue-as-new');
   }
 
   /**
@@ -289,19 +258,7 @@ class LearnerJourney {
     while (this.outbox.length > 0 && !this.mustContinueAsNew()) {
       const batch = this.outbox;
       this.outbox = [];
-      await Promise.all(
-        batch.map((email) =>
-          sendNotification({
-            journeyId: this.state.journeyId,
-            seq: email.seq,
-            event: email.event,
-            template: email.template,
-            to: email.to,
-            cc: email.cc,
-            details: email.details,
-          }),
-        ),
-      );
+      await Promise.all(batch.map((email) => sendEmail(this.state.journeyId, email)));
     }
   }
 

@@ -1,21 +1,12 @@
 // /v1/learners/:id: the learner's rights over their personal data (RGPD),
 // exercised through a manager: access (export) and erasure. Both are audited.
 import { Router } from 'express';
-import { z } from 'zod';
 import type { MailCopies } from '../../store/mail-copies';
 import { audit } from '../../store/audit';
 import { erasePersonalData, exportLearnerData } from '../../store/privacy';
 import type { Db } from '../../prisma/client';
 import { auditActorOf, caller, requireRole } from '../auth';
-import { notFound } from '../problem';
-
-const IdParam = z.uuid();
-
-function learnerId(raw: string): string {
-  const parsed = IdParam.safeParse(raw);
-  if (!parsed.success) throw notFound(`No learner ${raw}.`);
-  return parsed.data;
-}
+import { idParam, notFound } from '../problem';
 
 /** `copies`: the .eml folder the worker writes to, when mail does not go out over SMTP. */
 export function learnerRoutes(db: Db, copies?: MailCopies): Router {
@@ -23,7 +14,7 @@ export function learnerRoutes(db: Db, copies?: MailCopies): Router {
   router.use(requireRole('manager'));
 
   router.get('/:id/export', async (req, res) => {
-    const id = learnerId(req.params.id);
+    const id = idParam(req.params.id, 'learner');
     const data = await exportLearnerData(db, id);
     if (!data) throw notFound(`No learner ${id}.`);
     await audit(db, auditActorOf(caller(req)), 'learner.export', id);
@@ -34,7 +25,7 @@ export function learnerRoutes(db: Db, copies?: MailCopies): Router {
   });
 
   router.post('/:id/erase', async (req, res) => {
-    const id = learnerId(req.params.id);
+    const id = idParam(req.params.id, 'learner');
     const summary = await erasePersonalData(
       db,
       { learnerId: id, reason: 'request' },

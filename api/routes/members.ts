@@ -1,18 +1,9 @@
 // /v1/organizations/:id/members: people who sign in to the web app.
 import { Router } from 'express';
-import { z } from 'zod';
 import { caller, requireRole } from '../auth';
 import { addMember, listMembers, memberJson, removeMember, type MemberDeps } from '../members';
-import { notFound, parseInput } from '../problem';
+import { idParam, parseInput } from '../problem';
 import { CreateMember } from '../schemas';
-
-const Id = z.uuid();
-
-function idParam(raw: unknown, what: string): string {
-  const parsed = Id.safeParse(raw);
-  if (!parsed.success) throw notFound(`No ${what} ${String(raw)}.`);
-  return parsed.data;
-}
 
 export function memberRoutes(deps: MemberDeps): Router {
   const router = Router({ mergeParams: true });

@@ -1,8 +1,7 @@
 // /v1/webhooks: an organisation's subscriptions, their delivery log and replays.
 import { Router } from 'express';
-import { z } from 'zod';
 import { caller } from '../auth';
-import { notFound, parseInput } from '../problem';
+import { idParam, parseInput } from '../problem';
 import { CreateWebhook, DeliveriesQuery } from '../webhook-schemas';
 import {
   createWebhook,
@@ -12,14 +11,6 @@ import {
   replayDelivery,
   type WebhookDeps,
 } from '../webhooks';
-
-const Id = z.uuid();
-
-function idParam(raw: unknown, what: string): string {
-  const parsed = Id.safeParse(raw);
-  if (!parsed.success) throw notFound(`No ${what} ${String(raw)}.`);
-  return parsed.data;
-}
 
 export function webhookRoutes(deps: WebhookDeps): Router {
   const router = Router();

@@ -236,18 +236,22 @@ const ROUTES: readonly RouteRows[] = [
   { method: 'GET', path: '/docs', scope: 'none', expect: anyone(200) },
   { method: 'GET', path: '/healthz', scope: 'none', expect: anyone(200) },
   { method: 'GET', path: '/readyz', scope: 'none', expect: anyone(200) },
+  // API keys do not matter: METRICS_TOKEN does, or else the client's address (local here).
+  { method: 'GET', path: '/metrics', scope: 'none', expect: anyone(200) },
 ];
 
 /**
  * Routes the OpenAPI document leaves out on purpose: the documentation
- * itself, and the codec, which serves the Temporal Web UI rather than API
- * users and exists only when payload encryption is on.
+ * itself, the codec, which serves the Temporal Web UI rather than API
+ * users and exists only when payload encryption is on, and the metrics,
+ * which are for operators' Prometheus.
  */
 export const UNDOCUMENTED_ROUTES: readonly string[] = [
   'POST /codec/encode',
   'POST /codec/decode',
   'GET /openapi.json',
   'GET /docs',
+  'GET /metrics',
 ];
 
 export const routeKey = (r: { method: string; path: string }) => `${r.method.toUpperCase()} ${r.path}`;

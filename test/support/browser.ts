@@ -32,9 +32,27 @@ export async function newContext(
   return browser.newContext({ baseURL, locale: 'fr-FR', viewport: { width: 1280, height: 900 }, ...options });
 }
 
-/** The serious and critical accessibility violations on the page, as `rule: target` lines. */
-export async function seriousViolations(page: Page): Promise<string[]> {
+/** The page's path with its ids and tokens as placeholders: `/parcours/:id/actions/admit`. */
+function pathPattern(url: string): string {
+  return new URL(url).pathname
+    .replace(/\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?=\/|$)/gi, '/:id')
+    .replace(/\/[0-9a-f]{16}(?=\/|$)/g, '/:keyId')
+    .replace(/\/[A-Za-z0-9_-]{20,}(?=\/|$)/g, '/:token');
+}
+
+/**
+ * The serious and critical accessibility violations on the page, as `rule: target` lines.
+ * Logs one line a page (`axe /parcours/:id (parcours-detail): 0 critical, 0 serious, …`,
+ * with the screenshot's name when given), so that the results per page can be quoted.
+ */
+export async function seriousViolations(page: Page, name?: string): Promise<string[]> {
   const results = await new AxeBuilder({ page }).analyze();
+  const count = (impact: string) =>
+    results.violations.filter((v) => v.impact === impact).reduce((n, v) => n + v.nodes.length, 0);
+  console.log(
+    `axe ${pathPattern(page.url())}${name ? ` (${name})` : ''}: ${count('critical')} critical, ${count('serious')} serious, ` +
+      `${count('moderate')} moderate, ${count('minor')} minor`,
+  );
   return results.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));

@@ -211,7 +211,7 @@ export class TestStack {
       encryption: this.encryption,
       webhookRetry: this.options.webhookRetry ?? TEST_WEBHOOK_RETRY,
       webhookRules: this.options.webhookRules ?? { publicOnly: false },
-      // As worker/main.ts logs under `npm start`.
+      // worker/main.ts logs these as JSON lines; here jest's console shows them (and npm test scans them).
       log: (m) => console.warn(`[worker] ${m}`),
     });
     this.running = this.worker.run();
@@ -426,7 +426,11 @@ export class TestStack {
   }
 }
 
-/** The Temporal SDK logs at WARN, as worker/main.ts installs it under `npm start`. */
+/**
+ * The Temporal SDK logs at WARN, as worker/main.ts has it by default (there
+ * through its JSON logger, worker/runtime.ts; here as plain text, which jest's
+ * console shows). Worker metrics are tested on a worker process of its own.
+ */
 function installRuntimeLogger(): void {
   try {
     Runtime.install({ logger: new DefaultLogger('WARN') });

@@ -81,5 +81,5 @@ export class MemberBrowser {
 /** Saves the page's screenshot and finds no serious or critical axe violation (pages with JavaScript). */
 export async function checkPage(page: Page, name: string): Promise<void> {
   await screenshot(page, name);
-  expect(await seriousViolations(page)).toEqual([]);
+  expect(await seriousViolations(page, name)).toEqual([]);
 }

@@ -43,7 +43,7 @@ export class WorkerProcess {
     child.stdout?.on('data', collect);
     child.stderr?.on('data', collect);
     const deadline = Date.now() + timeoutMs;
-    while (!this.output.includes('[worker] polling')) {
+    while (!this.output.includes('polling task queue')) {
       if (child.exitCode !== null) throw new Error(`worker ${this.name} exited: ${this.output}`);
       if (Date.now() > deadline) throw new Error(`worker ${this.name} not polling after ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 100));

@@ -11,6 +11,7 @@ import { caller, type Caller } from '../../api/auth';
 import { listJourneys, type JourneyFilters } from '../../api/journey-list';
 import { toJourneyJson } from '../../api/journey-view';
 import { DIPLOMA_LEVELS, FOLLOW_UP_OUTCOMES, GENDERS, AGE_BANDS } from '../../domain/codes';
+import { dateOnly } from '../../domain/dates';
 import type { Db } from '../../prisma/client';
 import { FOLLOW_UP_STATUS_LABELS, STATUS_LABELS, TIMER_LABELS } from '../labels';
 import { render } from '../render';
@@ -117,7 +118,7 @@ export function journeysCsv(deps: WebDeps): RequestHandler {
     const all = { ...filters, cursor: undefined, limit: BATCH };
     // The first page read before answering: a failure there is an error page, not a cut download.
     const first = await listJourneys(deps.db, c, all);
-    const day = new Date().toISOString().slice(0, 10);
+    const day = dateOnly(new Date());
     res.type('text/csv; charset=utf-8');
     res.attachment(`parcours-${day}.csv`);
     res.setHeader('Cache-Control', 'no-store');
