@@ -102,7 +102,8 @@ async function send(path: string, key: string, body: unknown, idempotencyKey: st
   }
 }
 
-async function driveJourney(): Promise<string> {
+/** A referral by the agency to the fabrique; returns the journey's id. */
+async function refer(): Promise<string> {
   const { agency, fabrique } = stack.orgs;
   const referral = await send(
     '/v1/journeys',
@@ -112,7 +113,12 @@ async function driveJourney(): Promise<string> {
   );
   // 200: a retry of a referral already written returns it (its first answer was lost).
   expect([200, 201]).toContain(referral.status);
-  const id = referral.body.id;
+  return referral.body.id;
+}
+
+async function driveJourney(): Promise<string> {
+  const { fabrique } = stack.orgs;
+  const id = await refer();
   for (const [action, body] of PATH) {
     const res = await send(`/v1/journeys/${id}/actions/${action}`, fabrique.key, body, randomUUID());
     expect({ action, status: res.status }).toEqual({ action, status: 200 });
@@ -173,10 +179,13 @@ async function expectNothingLostOrDoubled(ids: string[]) {
       const copies = stack.inbox.messages.filter(
         (m) => `<${m.messageId.replace(/^<|>$/g, '')}>` === row.messageId,
       );
-      // Every copy of one email carries its one Message-ID; each copy beyond the first is counted.
-      expect({ template: row.template, copies: copies.length }).toEqual({
-        template: row.template,
-        copies: 1 + row.resentAfterCrash,
+      // Every copy of one email carries its one Message-ID, and every copy beyond the first is
+      // a counted resend. A resend may be the only copy: the attempt that died holding the email
+      // (PostgreSQL gone between its claim and its send, say) had not handed it over yet.
+      const most = 1 + row.resentAfterCrash;
+      const inRange = copies.length >= 1 && copies.length <= most;
+      expect({ template: row.template, copies: copies.length, most, inRange }).toMatchObject({
+        inRange: true,
       });
       if (copies.length > 0) delivered++;
       repeated += copies.length - 1;
@@ -295,16 +304,10 @@ test('PostgreSQL killed, then started again (crash recovery)', async () => {
 });
 
 test('an email claimed while PostgreSQL is down is not taken as claimed by another attempt', async () => {
-  const { agency, fabrique } = stack.orgs;
-  const referral = await send(
-    '/v1/journeys',
-    agency.key,
-    { learner: learner(), fabriqueId: fabrique.id },
-    randomUUID(),
-  );
+  const journeyId = await refer();
   const log = notificationLog(stack.db);
   // An event number the journey will not reach, so its own emails are left alone.
-  const key = { journeyId: referral.body.id, seq: 999, template: 'referral-received.learner' };
+  const key = { journeyId, seq: 999, template: 'referral-received.learner' };
   await stack.postgres.kill();
   try {
     // Were the failed insert read as "another attempt has it", the send would stop there and the email be lost.
