@@ -30,6 +30,7 @@ export async function measureLifecycle(
   const timeoutMs = 120_000 + n * 2_000;
 
   log(`lifecycle: ${n} journeys, referral to closed, 16 at once…`);
+  const retriesBefore = b.retries;
   const t0 = performance.now();
   const ids: string[] = [];
   await timed(n, 16, async () => {
@@ -70,7 +71,13 @@ export async function measureLifecycle(
   const rawMs = performance.now() - r0;
   const result = {
     journeys: n,
-    parcours: { wallMs: Math.round(parcoursMs), drivenMs: Math.round(drivenMs), closed, emailsSent: sent },
+    parcours: {
+      wallMs: Math.round(parcoursMs),
+      drivenMs: Math.round(drivenMs),
+      closed,
+      emailsSent: sent,
+      retries: b.retries - retriesBefore,
+    },
     emailsExpected: n * emailsPerJourney,
     raw: { wallMs: Math.round(rawMs), drivenMs: Math.round(rawDrivenMs), completed },
     ratio: Math.round((parcoursMs / rawMs) * 100) / 100,

@@ -97,19 +97,30 @@ export class TopologyBench {
     this.raw = new Client({ connection: await Connection.connect({ address: this.stack.temporalAddress }) });
   }
 
+  /** Requests answered 503 and sent again (same Idempotency-Key), as the API contract asks of a client. */
+  retries = 0;
+
   private async post(route: string, key: string, body: unknown): Promise<{ id: string }> {
-    const res = await fetch(`${this.stack.api.url}${route}`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${key}`,
-        'content-type': 'application/json',
-        'idempotency-key': randomUUID(),
-      },
-      body: JSON.stringify(body),
-    });
-    const text = await res.text();
-    if (res.status >= 300) throw new Error(`POST ${route} answered ${res.status}: ${text.slice(0, 300)}`);
-    return JSON.parse(text) as { id: string };
+    const headers = {
+      authorization: `Bearer ${key}`,
+      'content-type': 'application/json',
+      'idempotency-key': randomUUID(),
+    };
+    for (let attempt = 1; ; attempt++) {
+      const res = await fetch(`${this.stack.api.url}${route}`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(body),
+      });
+      const text = await res.text();
+      if (res.status === 503 && attempt < 10) {
+        this.retries++;
+        await new Promise((r) => setTimeout(r, 1000));
+        continue;
+      }
+      if (res.status >= 300) throw new Error(`POST ${route} answered ${res.status}: ${text.slice(0, 300)}`);
+      return JSON.parse(text) as { id: string };
+    }
   }
 
   async get(route: string): Promise<void> {

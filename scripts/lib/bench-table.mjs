@@ -9,13 +9,15 @@ const TARGETS = { referral: 0.75, action: 0.65, p99At4Ms: 250, lifecycle: 1.5 };
 const small = (size, full) => (size < full ? ` (small: ${size})` : '');
 const s = (ms) => `${(ms / 1000).toFixed(1)} s`;
 const mark = (ok) => (ok ? '' : ' ✗');
+/** Requests answered 503 (outcome not known within 20 s) and sent again, as the API contract asks. */
+const again = (m) => (m?.retries ? `, ${m.retries} sent again after a 503` : '');
 
 function ratioCells(r, sizes) {
   if (!r) return ['—', '—', '—', '—'];
   const tag = small(sizes.journeys, FULL_SIZES.journeys);
   const pair = (m, target) =>
-    `${m.parcours.perSecond}/s / ${m.raw.perSecond}/s = **${m.ratio}**${mark(m.ratio >= target)}${tag}`;
-  const pct = (m) => `${m.p50Ms} / ${m.p95Ms} / ${m.p99Ms}`;
+    `${m.parcours.perSecond}/s / ${m.raw.perSecond}/s = **${m.ratio}**${mark(m.ratio >= target)}${tag}${again(m.parcours)}`;
+  const pct = (m) => `${m.p50Ms} / ${m.p95Ms} / ${m.p99Ms}${again(m)}`;
   return [
     pair(r.referral, TARGETS.referral),
     pair(r.action16, TARGETS.action),
@@ -30,7 +32,7 @@ function lifecycleCell(l) {
   return (
     `${s(l.parcours.wallMs)} / ${s(l.raw.wallMs)} = **${l.ratio}**${mark(l.ratio <= TARGETS.lifecycle)}` +
     `${small(l.journeys, FULL_SIZES.lifecycle)}; ${l.parcours.closed}/${l.journeys} closed, ` +
-    `${l.parcours.emailsSent}/${l.emailsExpected} emails${ok ? '' : ' ✗'}`
+    `${l.parcours.emailsSent}/${l.emailsExpected} emails${ok ? '' : ' ✗'}${again(l.parcours)}`
   );
 }
 
