@@ -8,7 +8,7 @@
 // - asleep: journeys waiting on their timers: memory, storage, list and
 //   detail p95 at that size.
 // Results are appended to the file given as argv[3] (JSON lines).
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { benchConfig, type BenchServer } from '../config/bench.mjs';
 import { eventCounts, shapeOf, type RawShape } from './raw/shape';
@@ -176,15 +176,24 @@ async function main(): Promise<void> {
   log(
     `starting the ${server} Temporal server, PostgreSQL, the API, ${config.workers} worker(s) of each kind…`,
   );
+  // Stopped (Ctrl-C, a timeout): the stack's processes and its PostgreSQL go too.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => void b.stop().finally(() => process.exit(1)));
+  }
   const t0 = performance.now();
   await b.start();
   result.startMs = Math.round(performance.now() - t0);
   try {
     const { shape, emails } = await calibrate(b);
-    if (config.parts.includes('ratios')) await ratios(b, shape);
-    if (config.parts.includes('lifecycle'))
+    // Each part's figures are kept as soon as they are known: a run stopped later keeps them.
+    const keep = () => writeFileSync(`${out}.${server}.partial.json`, JSON.stringify(result, null, 2));
+    keep();
+    if (config.parts.includes('ratios')) await ratios(b, shape).then(keep);
+    if (config.parts.includes('lifecycle')) {
       result.lifecycle = await measureLifecycle(b, shape, emails, config.lifecycleJourneys, log);
-    if (config.parts.includes('asleep')) await asleep(b);
+      keep();
+    }
+    if (config.parts.includes('asleep')) await asleep(b).then(keep);
   } finally {
     await b.stop();
   }

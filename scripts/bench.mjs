@@ -73,6 +73,7 @@ try {
   if (config.parts.some((p) => p !== 'pages')) {
     const lines = path.join(DIR, 'topology.jsonl');
     rmSync(lines, { force: true });
+    for (const server of config.servers) rmSync(`${lines}.${server}.partial.json`, { force: true });
     for (const server of config.servers) {
       if (server === 'postgresql') {
         const { ensureTemporalServer } = await import('./lib/temporal-server.mjs');
@@ -89,6 +90,13 @@ try {
           .filter(Boolean)
           .map((l) => JSON.parse(l))
       : [];
+    // A server whose run stopped midway: the parts it finished.
+    for (const server of config.servers) {
+      const partial = `${lines}.${server}.partial.json`;
+      if (!results.topology.some((r) => r.server === server) && existsSync(partial)) {
+        results.topology.push({ ...JSON.parse(readFileSync(partial, 'utf8')), stopped: true });
+      }
+    }
     const table = topologyTable(results.topology);
     writeFileSync(path.join(DIR, 'table.md'), table);
     console.log(`\n${table}`);
