@@ -12,7 +12,7 @@ const mark = (ok) => (ok ? '' : ' ✗');
 /** Requests answered 503 (outcome not known within 20 s) and sent again, as the API contract asks. */
 const again = (m) => (m?.retries ? `, ${m.retries} sent again after a 503` : '');
 
-function ratioCells(r, sizes) {
+function ratioCells(r, sizes, server) {
   if (!r) return ['—', '—', '—', '—'];
   const tag = small(sizes.journeys, FULL_SIZES.journeys);
   const pair = (m, target) =>
@@ -21,7 +21,7 @@ function ratioCells(r, sizes) {
   return [
     pair(r.referral, TARGETS.referral),
     pair(r.action16, TARGETS.action),
-    `${pct(r.action4.parcours)} (raw ${pct(r.action4.raw)})`,
+    `${pct(r.action4.parcours)}${mark(server !== 'postgresql' || r.action4.parcours.p99Ms < TARGETS.p99At4Ms)} (raw ${pct(r.action4.raw)})`,
     `${pct(r.action16.parcours)} (raw ${pct(r.action16.raw)})`,
   ];
 }
@@ -54,7 +54,7 @@ export function topologyTable(results) {
     const name = SERVER_NAMES[r.server] ?? r.server;
     return {
       name,
-      ratios: ratioCells(r.ratios, r.sizes),
+      ratios: ratioCells(r.ratios, r.sizes, r.server),
       life: lifecycleCell(r.lifecycle),
       asleep: asleepCells(r.asleep),
     };
