@@ -4,7 +4,7 @@
 import { checkTransition, type ActionName, type Status } from '../domain/transitions';
 import { actorOf, type Caller } from './auth';
 import { runAction, type JourneyDeps } from './journey-actions';
-import { findVisibleJourney } from './journey-view';
+import { findVisibleJourneyStatus } from './journey-view';
 import { knownFabrique } from './organizations';
 import { forbidden, idParam, notFound, parseInput } from './problem';
 import { ACTION_BODIES, ActionNameParam } from './schemas';
@@ -42,7 +42,7 @@ export async function actOnJourney(
   rawBody: unknown,
   idempotencyKey?: string,
 ): Promise<void> {
-  const journey = await findVisibleJourney(deps.db, caller, journeyId);
+  const journey = await findVisibleJourneyStatus(deps.db, caller, journeyId);
   assertMayTake(caller, action, journey.status as Status);
   const body = parseInput(ACTION_BODIES[action], rawBody ?? {}, 'body') as Record<string, unknown>;
   if (action === 'transfer') await knownFabrique(deps.db, String(body.toFabriqueId), 'toFabriqueId');

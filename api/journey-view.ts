@@ -37,6 +37,24 @@ export async function findVisibleJourney(
   return journey;
 }
 
+/**
+ * The journey's status and owners if the caller may see it, 404 otherwise:
+ * all an action's checks need, in one query (the whole journey, with its
+ * learner, organisations and follow-ups, is four more).
+ */
+export async function findVisibleJourneyStatus(
+  db: Db,
+  caller: Caller,
+  id: string,
+): Promise<{ id: string; status: string; agencyId: string; fabriqueId: string }> {
+  const journey = await db.journey.findUnique({
+    where: { id },
+    select: { id: true, status: true, agencyId: true, fabriqueId: true },
+  });
+  if (!journey || !ownsJourney(caller, journey)) throw notFound(`No journey ${id}.`);
+  return journey;
+}
+
 export function toJourneyJson(
   j: VisibleJourney,
   caller: Caller,

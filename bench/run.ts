@@ -254,7 +254,7 @@ async function main(): Promise<void> {
   }
 
   mkdirSync('.data/bench', { recursive: true });
-  const file = path.resolve('.data/bench/results.json');
+  const file = path.resolve('.data/bench/pages.json');
   writeFileSync(
     file,
     JSON.stringify({ at: new Date().toISOString(), cpus: os.cpus().length, results, notes }, null, 2),

@@ -6,3 +6,7 @@ export interface Topology {
 }
 export const TOPOLOGY_DEFAULTS: Readonly<Topology>;
 export function topologyFromEnv(env?: Record<string, string | undefined>): Topology;
+export function workerMetricsPorts(
+  env?: Record<string, string | undefined>,
+  workers?: number,
+): (number | undefined)[];

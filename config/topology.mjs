@@ -57,3 +57,21 @@ export function topologyFromEnv(env = process.env) {
     ),
   };
 }
+
+/**
+ * The WORKER_METRICS_PORT each of `workers` worker processes gets: the port
+ * given, plus the worker's index (9464, 9465…), since two workers cannot
+ * share one; none when it is unset.
+ */
+export function workerMetricsPorts(env = process.env, workers = 1) {
+  const value = env.WORKER_METRICS_PORT;
+  if (value === undefined || value === '') return Array.from({ length: workers }, () => undefined);
+  const base = Number(value);
+  if (!/^\d{1,5}$/.test(value) || base < 1 || base + workers - 1 > 65535) {
+    throw new Error(
+      `WORKER_METRICS_PORT must be a port number from 1 to ${65536 - workers} with WORKERS=${workers} ` +
+        `(worker i serves its metrics on WORKER_METRICS_PORT + i), not "${value}".`,
+    );
+  }
+  return Array.from({ length: workers }, (_, i) => base + i);
+}

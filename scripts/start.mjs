@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULTS } from '../config/defaults.mjs';
-import { topologyFromEnv } from '../config/topology.mjs';
+import { topologyFromEnv, workerMetricsPorts } from '../config/topology.mjs';
 import { ensureDependencies } from './lib/deps.mjs';
 
 // Where `npm start` keeps its state (Temporal's journeys, keys, mail).
@@ -41,6 +41,8 @@ function keepPrivate(dir) {
 async function main() {
   const t0 = Date.now();
   const topology = topologyFromEnv();
+  // Each worker its own metrics port (base + i): two on one port, the second would stop.
+  const metricsPorts = workerMetricsPorts(process.env, topology.workers);
   ensureDependencies(log);
   const { provisionDatabase, provisionTemporal } = await import('./lib/stack.mjs');
   const { databaseUrlFromEnv } = await import('./lib/database.mjs');
@@ -129,8 +131,9 @@ async function main() {
     const parts = [...Array.from({ length: topology.workers }, () => 'worker'), 'api'];
     for (const [i, part] of parts.entries()) {
       const name = topology.workers > 1 && part === 'worker' ? `worker ${i + 1}` : part;
+      const metricsPort = part === 'worker' ? metricsPorts[i] : undefined;
       const child = spawn(process.execPath, ['--import', 'tsx', `${part}/main.ts`], {
-        env,
+        env: metricsPort ? { ...env, WORKER_METRICS_PORT: String(metricsPort) } : env,
         stdio: ['inherit', part === 'worker' ? 'pipe' : 'inherit', 'inherit'],
       });
       // A worker says when it polls (after bundling the workflows): only then is Parcours running.

@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { encryptionKeysFromEnv } from '../config/encryption-keys';
+import { workerMetricsPorts } from '../config/topology.mjs';
 import { bundlePathFromEnv, loadConfig, loadPolicy } from '../config/env';
 import { ensureDatabase } from '../scripts/lib/database.mjs';
 import { freePort } from '../scripts/lib/temporal.mjs';
@@ -106,6 +107,15 @@ describe('the rest of the environment', () => {
       'a'.repeat(16) + 'bcdef',
     );
     expect(() => loadConfig({ METRICS_TOKEN: 'secret' })).toThrow(/METRICS_TOKEN must be at least 16/);
+  });
+
+  test('npm start with WORKERS=n gives worker i the metrics port WORKER_METRICS_PORT + i, so none fails to bind', () => {
+    expect(workerMetricsPorts({ WORKER_METRICS_PORT: '9464' }, 3)).toEqual([9464, 9465, 9466]);
+    expect(workerMetricsPorts({}, 2)).toEqual([undefined, undefined]);
+    expect(() => workerMetricsPorts({ WORKER_METRICS_PORT: '65535' }, 2)).toThrow(
+      /WORKER_METRICS_PORT must be a port number from 1 to 65534 with WORKERS=2/,
+    );
+    expect(() => workerMetricsPorts({ WORKER_METRICS_PORT: 'x' }, 1)).toThrow(/WORKER_METRICS_PORT/);
   });
 
   test('encryption keys must be 32 bytes, and the current one must be listed', () => {

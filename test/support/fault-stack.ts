@@ -161,10 +161,14 @@ export class FaultStack {
   private serverPorts: Record<string, number> = {};
   private readonly encryptionEnv = `k1:${randomBytes(32).toString('base64')}`;
 
-  /** `temporalServer`: the dev server, or the Temporal server of TEMPORAL_SERVER=postgresql. */
+  /**
+   * `temporalServer`: the dev server, or the Temporal server of TEMPORAL_SERVER=postgresql.
+   * `relay: false`: the API reaches Temporal directly, as in production (the benchmark).
+   */
   constructor(
     policy: Partial<TimingPolicy>,
     private readonly temporalServer: 'dev' | 'postgresql' = 'dev',
+    private readonly options: { relay?: boolean } = {},
   ) {
     this.policy = resolvePolicy(policy, DEFAULT_POLICY);
   }
@@ -201,7 +205,8 @@ export class FaultStack {
     });
     this.relay = await new TcpRelay(this.temporalAddress).open();
     const env = this.env();
-    this.api = new ApiProcess(await freePort(), { ...env, TEMPORAL_ADDRESS: this.relay.address });
+    const apiTemporal = this.options.relay === false ? this.temporalAddress : this.relay.address;
+    this.api = new ApiProcess(await freePort(), { ...env, TEMPORAL_ADDRESS: apiTemporal });
     for (let i = 0; i < workerCount; i++) {
       this.workers.push(new WorkerProcess(`worker-${String.fromCharCode(97 + i)}`, this, env));
     }
@@ -235,8 +240,18 @@ export class FaultStack {
     return freePortBetween(20_000, 32_767, Object.values(this.serverPorts));
   }
 
+  /** The Temporal server's process (the dev server, or the server on PostgreSQL), while it runs. */
+  get temporalPid(): number | undefined {
+    return this.temporal?.process?.pid;
+  }
+
+  /** The dev server's SQLite file (the server on PostgreSQL keeps its data in `postgres`). */
+  get devServerFile(): string {
+    return path.join(this.dir, 'temporal.db');
+  }
+
   /** What the API and the workers are given, as an operator would set it. */
-  private env(): Record<string, string> {
+  env(): Record<string, string> {
     return {
       DATABASE_URL: this.databaseUrl,
       TEMPORAL_ADDRESS: this.temporalAddress,
@@ -270,7 +285,7 @@ export class FaultStack {
     this.temporal = await startDevServer({
       cli,
       port: this.temporalPort,
-      dbFile: path.join(this.dir, 'temporal.db'),
+      dbFile: this.devServerFile,
     });
   }
 

@@ -16,13 +16,15 @@ export class WorkerProcess {
     readonly name: string,
     private readonly stack: Pick<TestStack, 'taskQueue' | 'inbox'>,
     private readonly env: Record<string, string> = {},
+    /** The worker's program (the benchmark's raw baseline has its own), and node's own options before it. */
+    private readonly program: string[] = ['worker/main.ts'],
   ) {}
 
   /** Starts the process and waits until it polls the task queue. */
   async start(timeoutMs = 60_000): Promise<void> {
     const db = new URL(this.env.DATABASE_URL ?? (process.env.DATABASE_URL as string));
     db.searchParams.set('application_name', this.name);
-    const child = (this.child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+    const child = (this.child = spawn(process.execPath, ['--import', 'tsx', ...this.program], {
       cwd: ROOT,
       env: {
         ...process.env,
@@ -60,12 +62,21 @@ export class WorkerProcess {
     return this.output;
   }
 
+  /** Stops the process as Ctrl-C would (SIGTERM: running activities finish); resolves once it is gone. */
+  stop(): Promise<void> {
+    return this.signal('SIGTERM');
+  }
+
   /** Kills the process at once, as the kernel or a failed machine would; resolves once it is gone. */
-  async kill(): Promise<void> {
+  kill(): Promise<void> {
+    return this.signal('SIGKILL');
+  }
+
+  private async signal(signal: NodeJS.Signals): Promise<void> {
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const gone = new Promise((r) => child.once('exit', r));
-    child.kill('SIGKILL');
+    child.kill(signal);
     await gone;
   }
 }

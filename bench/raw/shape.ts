@@ -1,0 +1,66 @@
+// The shape of a journey, read from the history of one that went from
+// referral to closed: what the raw baseline (workflow.ts) repeats with
+// no-op activities, and the counts of each kind of history event, so that
+// the report can show both workflows did the same work.
+import { temporal } from '@temporalio/proto';
+
+export interface RawShape {
+  /** Activities of the start (the referral's record and its emails). */
+  start: number;
+  /** Activities of each Update, in order (its record, then its emails). */
+  updates: number[];
+  /** Each timer that fired: how long after the step before it, and its activities. */
+  timers: { afterMs: number; activities: number }[];
+  /** The journey waits for an action with a deadline timer running (one an action cancels). */
+  waitWithTimer: boolean;
+}
+
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+const { EventType } = temporal.api.enums.v1;
+
+const ms = (e: HistoryEvent): number => {
+  const t = e.eventTime;
+  return t ? Number(t.seconds ?? 0) * 1000 + Math.round((t.nanos ?? 0) / 1e6) : 0;
+};
+
+/** Each event type's count, by its short name (ActivityTaskScheduled…). */
+export function eventCounts(events: HistoryEvent[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const e of events) {
+    const name = (EventType[e.eventType ?? 0] ?? 'UNKNOWN')
+      .replace(/^EVENT_TYPE_/, '')
+      .toLowerCase()
+      .replace(/(^|_)(\w)/g, (_, __, c: string) => c.toUpperCase());
+    counts[name] = (counts[name] ?? 0) + 1;
+  }
+  return counts;
+}
+
+export function shapeOf(events: HistoryEvent[]): RawShape {
+  const shape: RawShape = { start: 0, updates: [], timers: [], waitWithTimer: false };
+  let phase: 'start' | 'update' | 'timer' = 'start';
+  let since = events[0] ? ms(events[0]) : 0;
+  for (const e of events) {
+    switch (e.eventType) {
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
+        phase = 'update';
+        shape.updates.push(0);
+        since = ms(e);
+        break;
+      case EventType.EVENT_TYPE_TIMER_FIRED:
+        phase = 'timer';
+        shape.timers.push({ afterMs: Math.max(0, ms(e) - since), activities: 0 });
+        since = ms(e);
+        break;
+      case EventType.EVENT_TYPE_TIMER_CANCELED:
+        shape.waitWithTimer = true;
+        break;
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+        if (phase === 'start') shape.start++;
+        else if (phase === 'update') shape.updates[shape.updates.length - 1]!++;
+        else shape.timers[shape.timers.length - 1]!.activities++;
+        break;
+    }
+  }
+  return shape;
+}

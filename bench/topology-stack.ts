@@ -1,0 +1,238 @@
+// The production topology for the benchmark (bench/topology.ts): a Temporal
+// server (the dev server or the server on PostgreSQL), PostgreSQL of its own,
+// the API and the journey workers as processes (test/support/fault-stack.ts),
+// with the API talking to Temporal directly; beside them the raw baseline's
+// workers (bench/raw/worker.ts), as many, on a task queue of their own.
+import { randomUUID } from 'node:crypto';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import pg from 'pg';
+import type { BenchServer } from '../config/bench.mjs';
+import { FaultStack } from '../test/support/fault-stack';
+import { learner, today } from '../test/support/stack';
+import { WorkerProcess } from '../test/support/worker-process';
+import { rawAction, type rawJourney } from './raw/workflow';
+import type { RawShape } from './raw/shape';
+
+/** Follow-ups seconds after completion, then reminder, collect and give-up 2 s apart: closed ~8 s after completion. */
+export const SHORT_POLICY = {
+  followUpOffsets: { '3m': 'PT1S', '6m': 'PT2S' },
+  followUpReminder: 'PT2S',
+  followUpCollect: 'PT4S',
+  followUpGiveUp: 'PT6S',
+};
+/** The actions from referral to completion, each an Update. */
+export const ACTIONS: [string, () => Record<string, unknown>][] = [
+  ['take-in-review', () => ({})],
+  ['admit', () => ({ startDate: today(), durationMonths: 3 })],
+  ['confirm-start', () => ({ startDate: today() })],
+  ['record-completion', () => ({ date: today(), certified: true })],
+];
+
+/** Resident size (MB) of a process and all its descendants, from /proc. */
+export function residentMb(pid: number | undefined): number {
+  if (!pid) return NaN;
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  const tree = new Set([pid]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [child, parent] of parents) {
+      if (tree.has(parent) && !tree.has(child)) {
+        tree.add(child);
+        grew = true;
+      }
+    }
+  }
+  let kb = 0;
+  for (const p of tree) {
+    try {
+      kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return Math.round(kb / 1024);
+}
+
+export class TopologyBench {
+  stack: FaultStack;
+  readonly rawQueue = `raw-${randomUUID()}`;
+  readonly rawWorkers: WorkerProcess[] = [];
+  raw!: Client;
+
+  constructor(
+    readonly server: BenchServer,
+    private readonly workers: number,
+    private readonly profileDir?: string,
+  ) {
+    this.stack = new FaultStack(SHORT_POLICY, server, { relay: false });
+  }
+
+  async start(): Promise<void> {
+    await this.stack.start(0);
+    const env = this.stack.env();
+    const nodeArgs = this.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${this.profileDir}`] : [];
+    for (let i = 0; i < this.workers; i++) {
+      this.stack.workers.push(
+        new WorkerProcess(`worker-${i}`, this.stack, env, [...nodeArgs, 'worker/main.ts']),
+      );
+      this.rawWorkers.push(
+        new WorkerProcess(`raw-worker-${i}`, { ...this.stack, taskQueue: this.rawQueue }, env, [
+          ...nodeArgs,
+          'bench/raw/worker.ts',
+        ]),
+      );
+    }
+    await Promise.all([...this.stack.workers, ...this.rawWorkers].map((w) => w.start(180_000)));
+    this.raw = new Client({ connection: await Connection.connect({ address: this.stack.temporalAddress }) });
+  }
+
+  /** Requests answered 503 and sent again (same Idempotency-Key), as the API contract asks of a client. */
+  retries = 0;
+
+  private async post(route: string, key: string, body: unknown): Promise<{ id: string }> {
+    const headers = {
+      authorization: `Bearer ${key}`,
+      'content-type': 'application/json',
+      'idempotency-key': randomUUID(),
+    };
+    for (let attempt = 1; ; attempt++) {
+      const res = await fetch(`${this.stack.api.url}${route}`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(body),
+      });
+      const text = await res.text();
+      if (res.status === 503 && attempt < 10) {
+        this.retries++;
+        await new Promise((r) => setTimeout(r, 1000));
+        continue;
+      }
+      if (res.status >= 300) throw new Error(`POST ${route} answered ${res.status}: ${text.slice(0, 300)}`);
+      return JSON.parse(text) as { id: string };
+    }
+  }
+
+  async get(route: string): Promise<void> {
+    const res = await fetch(`${this.stack.api.url}${route}`, {
+      headers: { authorization: `Bearer ${this.stack.orgs.manager.key}` },
+    });
+    await res.text();
+    if (res.status !== 200) throw new Error(`GET ${route} answered ${res.status}`);
+  }
+
+  /** A referral through the API: the journey's id. */
+  async refer(): Promise<string> {
+    const { agency, fabrique } = this.stack.orgs;
+    return (await this.post('/v1/journeys', agency.key, { learner: learner(), fabriqueId: fabrique.id })).id;
+  }
+
+  async act(journeyId: string, step: number): Promise<void> {
+    const [action, body] = ACTIONS[step] as [string, () => Record<string, unknown>];
+    await this.post(`/v1/journeys/${journeyId}/actions/${action}`, this.stack.orgs.fabrique.key, body());
+  }
+
+  /** The raw workflow's start: its workflow id. */
+  async rawStart(shape: RawShape): Promise<string> {
+    const workflowId = `raw-${randomUUID()}`;
+    await this.raw.workflow.start<typeof rawJourney>('rawJourney', {
+      taskQueue: this.rawQueue,
+      workflowId,
+      args: [shape],
+    });
+    return workflowId;
+  }
+
+  async rawAct(workflowId: string, step: number): Promise<void> {
+    await this.raw.workflow.getHandle(workflowId).executeUpdate(rawAction, { args: [step] });
+  }
+
+  rawHandle(workflowId: string): WorkflowHandle {
+    return this.raw.workflow.getHandle(workflowId);
+  }
+
+  /** Sizes (MB) of Parcours' database and, on PostgreSQL, of Temporal's two; of the dev server's SQLite file. */
+  async storageMb(): Promise<Record<string, number>> {
+    const client = new pg.Client({ connectionString: this.stack.postgres.url('postgres') });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ datname: string; bytes: string }>(
+        `SELECT datname, pg_database_size(datname) AS bytes FROM pg_database
+          WHERE datname IN ('parcours', 'temporal', 'temporal_visibility')`,
+      );
+      const sizes = Object.fromEntries(
+        rows.map((r) => [`database ${r.datname}`, Math.round(Number(r.bytes) / 2 ** 20)]),
+      );
+      if (this.server === 'dev') {
+        const file = this.stack.devServerFile;
+        const bytes = ['', '-wal'].reduce(
+          (sum, ext) => sum + (statSync(file + ext, { throwIfNoEntry: false })?.size ?? 0),
+          0,
+        );
+        sizes['dev server SQLite file'] = Math.round(bytes / 2 ** 20);
+      }
+      return sizes;
+    } finally {
+      await client.end();
+    }
+  }
+
+  /** Transactions committed so far in each database (pg_stat_database). */
+  async commits(): Promise<Record<string, number>> {
+    await new Promise((r) => setTimeout(r, 1500)); // Backends report their counts within a second.
+    const client = new pg.Client({ connectionString: this.stack.postgres.url('postgres') });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ datname: string; n: string }>(
+        `SELECT datname, xact_commit + xact_rollback AS n FROM pg_stat_database
+          WHERE datname IN ('parcours', 'temporal', 'temporal_visibility')`,
+      );
+      return Object.fromEntries(rows.map((r) => [r.datname, Number(r.n)]));
+    } finally {
+      await client.end();
+    }
+  }
+
+  /** Waits until the work behind the last answers is done: no email waiting, the timeline still for half a second. */
+  async settle(timeoutMs = 300_000): Promise<void> {
+    const { db } = this.stack;
+    const deadline = Date.now() + timeoutMs;
+    let last = -1;
+    for (;;) {
+      const pending = await db.notification.count({ where: { status: { notIn: ['sent', 'skipped'] } } });
+      const entries = await db.timelineEntry.count();
+      if (pending === 0 && entries === last) return;
+      if (Date.now() > deadline)
+        throw new Error(`still ${pending} emails to send after ${timeoutMs / 1000} s`);
+      last = entries;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+
+  workerMb(): number {
+    return this.stack.workers.reduce((sum, w) => sum + residentMb(w.pid), 0);
+  }
+
+  serverMb(): number {
+    return residentMb(this.stack.temporalPid);
+  }
+
+  async stop(): Promise<void> {
+    // SIGTERM first, so that a CPU profile is written.
+    await Promise.all([...this.stack.workers, ...this.rawWorkers].map((w) => w.stop()));
+    await this.raw?.connection.close();
+    await this.stack.stop();
+  }
+}
+
+export const profilesDir = (): string => path.resolve('.data/bench/profiles');

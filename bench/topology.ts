@@ -1,0 +1,206 @@
+// The production topology measured against raw Temporal, on one server kind
+// (argv[2]: dev or postgresql), run by `npm run bench` (scripts/bench.mjs):
+// - ratios: referral (POST /v1/journeys vs a raw workflow start) and action
+//   (POST take-in-review vs a raw Update) throughput 16 at once, and action
+//   latency percentiles at 4 and 16 at once, for both;
+// - lifecycle: journeys from referral to closed on a short policy, against
+//   raw workflows of the same shape doing the same work;
+// - asleep: journeys waiting on their timers: memory, storage, list and
+//   detail p95 at that size.
+// Results are appended to the file given as argv[3] (JSON lines).
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { benchConfig, type BenchServer } from '../config/bench.mjs';
+import { eventCounts, shapeOf, type RawShape } from './raw/shape';
+import { quantile, timed } from './timing';
+import { ACTIONS, profilesDir, TopologyBench } from './topology-stack';
+import { measureLifecycle } from './lifecycle';
+
+const server = process.argv[2] as BenchServer;
+const out = process.argv[3] as string;
+const config = benchConfig();
+const log = (m: string) => console.log(`[bench ${server}] ${m}`);
+const result: Record<string, unknown> = {
+  server,
+  workers: config.workers,
+  sizes: { journeys: config.journeys, lifecycle: config.lifecycleJourneys, asleep: config.asleepJourneys },
+};
+
+export interface Rate {
+  runs: number;
+  perSecond: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  /** Parcours requests answered 503 (the outcome not known within 20 s) and sent again. */
+  retries?: number;
+}
+
+export async function rate(
+  runs: number,
+  concurrency: number,
+  fn: (i: number) => Promise<void>,
+): Promise<Rate> {
+  const { durations, wallMs } = await timed(runs, concurrency, fn);
+  const r = (q: number) => Math.round(quantile(durations, q) * 10) / 10;
+  return {
+    runs,
+    perSecond: Math.round((runs / wallMs) * 10000) / 10,
+    p50Ms: r(0.5),
+    p95Ms: r(0.95),
+    p99Ms: r(0.99),
+  };
+}
+
+/** The measure, with the requests it sent again. */
+async function counted(b: TopologyBench, measure: Promise<Rate>): Promise<Rate> {
+  const before = b.retries;
+  const r = await measure;
+  return { ...r, retries: b.retries - before };
+}
+
+const ratio = (a: Rate, b: Rate) => Math.round((a.perSecond / b.perSecond) * 100) / 100;
+
+/** One journey from referral to closed, and one raw workflow after its shape: the shape, and both histories' counts. */
+async function calibrate(b: TopologyBench): Promise<{ shape: RawShape; emails: number }> {
+  const id = await b.refer();
+  for (let step = 0; step < ACTIONS.length; step++) await b.act(id, step);
+  const deadline = Date.now() + 60_000;
+  while ((await b.stack.db.journey.findUnique({ where: { id } }))?.status !== 'closed') {
+    if (Date.now() > deadline) throw new Error('the calibration journey did not close within 60 s');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const history = await b.stack.client.workflow.getHandle(`journey-${id}`).fetchHistory();
+  const shape = shapeOf(history.events ?? []);
+  const rawId = await b.rawStart(shape);
+  for (let step = 0; step < shape.updates.length; step++) await b.rawAct(rawId, step);
+  await b.rawHandle(rawId).result();
+  const rawHistory = await b.rawHandle(rawId).fetchHistory();
+  const emails = await b.stack.db.notification.count({ where: { journeyId: id, status: 'sent' } });
+  result.shape = {
+    journey: eventCounts(history.events ?? []),
+    raw: eventCounts(rawHistory.events ?? []),
+    emailsPerJourney: emails,
+    shape,
+  };
+  log(`one journey's history: ${JSON.stringify((result.shape as { journey: unknown }).journey)}`);
+  log(`the raw workflow's:    ${JSON.stringify((result.shape as { raw: unknown }).raw)}`);
+  return { shape, emails };
+}
+
+async function ratios(b: TopologyBench, shape: RawShape): Promise<void> {
+  const n = config.journeys;
+  // Warm-up: connections, JIT, caches.
+  for (let i = 0; i < 5; i++) await b.rawAct(await b.rawStart(shape), 0);
+  for (let i = 0; i < 5; i++) await b.act(await b.refer(), 0);
+
+  const ids: string[] = [];
+  const rawIds: string[] = [];
+  // Each measure starts once the work behind the one before is done (emails, journal).
+  await b.settle();
+  const before = await b.commits();
+  const referral = await counted(
+    b,
+    rate(2 * n, 16, async () => void ids.push(await b.refer())),
+  );
+  await b.settle();
+  const afterReferrals = await b.commits();
+  const rawReferral = await rate(2 * n, 16, async () => void rawIds.push(await b.rawStart(shape)));
+  await b.settle();
+  const afterRawStarts = await b.commits();
+  const action16 = await counted(
+    b,
+    rate(n, 16, (i) => b.act(ids[i] as string, 0)),
+  );
+  await b.settle();
+  const afterActions = await b.commits();
+  const rawAction16 = await rate(n, 16, (i) => b.rawAct(rawIds[i] as string, 0));
+  await b.settle();
+  const afterRawActions = await b.commits();
+  const action4 = await counted(
+    b,
+    rate(n, 4, (i) => b.act(ids[n + i] as string, 0)),
+  );
+  await b.settle();
+  const rawAction4 = await rate(n, 4, (i) => b.rawAct(rawIds[n + i] as string, 0));
+  const per = (a: Record<string, number>, z: Record<string, number>, runs: number) =>
+    Object.fromEntries(
+      Object.keys(z).map((k) => [k, Math.round((((z[k] ?? 0) - (a[k] ?? 0)) / runs) * 10) / 10]),
+    );
+  result.ratios = {
+    journeys: n,
+    referral: { parcours: referral, raw: rawReferral, ratio: ratio(referral, rawReferral) },
+    action16: { parcours: action16, raw: rawAction16, ratio: ratio(action16, rawAction16) },
+    action4: { parcours: action4, raw: rawAction4, ratio: ratio(action4, rawAction4) },
+    // Transactions in each database per referral or action (Temporal's own only on PostgreSQL).
+    transactionsPer: {
+      referral: per(before, afterReferrals, 2 * n),
+      rawStart: per(afterReferrals, afterRawStarts, 2 * n),
+      action: per(afterRawStarts, afterActions, n),
+      rawUpdate: per(afterActions, afterRawActions, n),
+    },
+  };
+  log(`ratios: ${JSON.stringify(result.ratios)}`);
+}
+
+async function asleep(b: TopologyBench): Promise<void> {
+  const m = config.asleepJourneys;
+  const memoryBefore = { workerMb: b.workerMb(), serverMb: b.serverMb() };
+  const ids: string[] = [];
+  log(`referring ${m} journeys, ${config.seedConcurrency} at once…`);
+  const t0 = performance.now();
+  await rate(m, config.seedConcurrency, async () => void ids.push(await b.refer()));
+  const seedMs = performance.now() - t0;
+  await b.settle();
+  const journeys = await b.stack.db.journey.count();
+  const list = await rate(100, 4, () => b.get('/v1/journeys?limit=50'));
+  const detail = await rate(200, 4, (i) => b.get(`/v1/journeys/${ids[(i * 7919) % ids.length]}`));
+  result.asleep = {
+    referred: m,
+    seedPerSecond: Math.round((m / seedMs) * 10000) / 10,
+    journeysInReadModel: journeys,
+    memoryBefore,
+    workerMb: b.workerMb(),
+    serverMb: b.serverMb(),
+    storageMb: await b.storageMb(),
+    listP95Ms: list.p95Ms,
+    detailP95Ms: detail.p95Ms,
+  };
+  log(`asleep: ${JSON.stringify(result.asleep)}`);
+}
+
+async function main(): Promise<void> {
+  const profile = config.cpuProfile ? `${profilesDir()}/${server}` : undefined;
+  if (profile) mkdirSync(profile, { recursive: true });
+  const b = new TopologyBench(server, config.workers, profile);
+  log(
+    `starting the ${server} Temporal server, PostgreSQL, the API, ${config.workers} worker(s) of each kind…`,
+  );
+  // Stopped (Ctrl-C, a timeout): the stack's processes and its PostgreSQL go too.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => void b.stop().finally(() => process.exit(1)));
+  }
+  const t0 = performance.now();
+  await b.start();
+  result.startMs = Math.round(performance.now() - t0);
+  try {
+    const { shape, emails } = await calibrate(b);
+    // Each part's figures are kept as soon as they are known: a run stopped later keeps them.
+    const keep = () => writeFileSync(`${out}.${server}.partial.json`, JSON.stringify(result, null, 2));
+    keep();
+    if (config.parts.includes('ratios')) await ratios(b, shape).then(keep);
+    if (config.parts.includes('lifecycle')) {
+      result.lifecycle = await measureLifecycle(b, shape, emails, config.lifecycleJourneys, log);
+      keep();
+    }
+    if (config.parts.includes('asleep')) await asleep(b).then(keep);
+  } finally {
+    await b.stop();
+  }
+  appendFileSync(out, `${JSON.stringify(result)}\n`);
+}
+
+main().catch((err: unknown) => {
+  console.error(`[bench ${server}] ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  process.exit(1);
+});
