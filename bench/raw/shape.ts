@@ -4,13 +4,19 @@
 // the report can show both workflows did the same work.
 import { temporal } from '@temporalio/proto';
 
+/** One step's activities: local ones (the journal writes) run one after another, then the others at once. */
+export interface RawStep {
+  local: number;
+  remote: number;
+}
+
 export interface RawShape {
   /** Activities of the start (the referral's record and its emails). */
-  start: number;
+  start: RawStep;
   /** Activities of each Update, in order (its record, then its emails). */
-  updates: number[];
+  updates: RawStep[];
   /** Each timer that fired: how long after the step before it, and its activities. */
-  timers: { afterMs: number; activities: number }[];
+  timers: ({ afterMs: number } & RawStep)[];
   /** The journey waits for an action with a deadline timer running (one an action cancels). */
   waitWithTimer: boolean;
 }
@@ -37,28 +43,32 @@ export function eventCounts(events: HistoryEvent[]): Record<string, number> {
 }
 
 export function shapeOf(events: HistoryEvent[]): RawShape {
-  const shape: RawShape = { start: 0, updates: [], timers: [], waitWithTimer: false };
-  let phase: 'start' | 'update' | 'timer' = 'start';
+  const shape: RawShape = { start: { local: 0, remote: 0 }, updates: [], timers: [], waitWithTimer: false };
+  let current: RawStep = shape.start;
   let since = events[0] ? ms(events[0]) : 0;
   for (const e of events) {
     switch (e.eventType) {
       case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
-        phase = 'update';
-        shape.updates.push(0);
+        current = { local: 0, remote: 0 };
+        shape.updates.push(current);
         since = ms(e);
         break;
-      case EventType.EVENT_TYPE_TIMER_FIRED:
-        phase = 'timer';
-        shape.timers.push({ afterMs: Math.max(0, ms(e) - since), activities: 0 });
+      case EventType.EVENT_TYPE_TIMER_FIRED: {
+        const timer = { afterMs: Math.max(0, ms(e) - since), local: 0, remote: 0 };
+        shape.timers.push(timer);
+        current = timer;
         since = ms(e);
         break;
+      }
       case EventType.EVENT_TYPE_TIMER_CANCELED:
         shape.waitWithTimer = true;
         break;
       case EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
-        if (phase === 'start') shape.start++;
-        else if (phase === 'update') shape.updates[shape.updates.length - 1]!++;
-        else shape.timers[shape.timers.length - 1]!.activities++;
+        current.remote++;
+        break;
+      // A local activity leaves a marker, not a scheduled task (patches leave markers of their own).
+      case EventType.EVENT_TYPE_MARKER_RECORDED:
+        if (e.markerRecordedEventAttributes?.markerName === 'core_local_activity') current.local++;
         break;
     }
   }

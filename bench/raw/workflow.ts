@@ -1,36 +1,54 @@
 // The raw-Temporal baseline of the benchmark: a workflow of the journey's
 // shape, taken from a real journey's history in the same run (shape.ts):
 // the same start, the same Updates, the same timers and the same number of
-// activities at each step, in the same order (one, then the rest at once),
+// activities at each step, local or not, in the same order (the local ones
+// or else the first, then the rest at once),
 // but the activities do nothing and the payloads are bare.
-import { condition, defineUpdate, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
-import type { RawShape } from './shape';
+import {
+  condition,
+  defineUpdate,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  sleep,
+} from '@temporalio/workflow';
+import type { RawShape, RawStep } from './shape';
 
-const { noop } = proxyActivities<{ noop(): Promise<void> }>({
+type Noop = { noop(): Promise<void> };
+const options = {
   startToCloseTimeout: '3 seconds',
   retry: { initialInterval: '500 milliseconds', maximumInterval: '1 minute' },
-});
+} as const;
+const { noop } = proxyActivities<Noop>(options);
+const { noop: localNoop } = proxyLocalActivities<Noop>(options);
 
-/** One Update, answered once its first activity is done, as an action is. */
+/** One Update, answered once its first activities are done, as an action is. */
 export const rawAction = defineUpdate<number, [number]>('rawAction');
 
-/** The first activity, then the others of the step at once. */
-async function step(activities: number): Promise<void> {
-  if (activities < 1) return;
-  await noop();
-  await Promise.all(Array.from({ length: activities - 1 }, () => noop()));
+/**
+ * A step's first part, as the journey's: its local activities one after
+ * another (the journal writes), or else its first activity. Returns how many
+ * activities are left, to run at once.
+ */
+async function first(step: RawStep): Promise<number> {
+  if (step.local > 0) {
+    for (let i = 0; i < step.local; i++) await localNoop();
+    return step.remote;
+  }
+  if (step.remote > 0) await noop();
+  return Math.max(0, step.remote - 1);
 }
+
+const many = (n: number) => Promise.all(Array.from({ length: n }, () => noop()));
 
 export async function rawJourney(shape: RawShape): Promise<number> {
   let handled = 0;
   let outbox = 0;
   setHandler(rawAction, async (n: number) => {
-    const activities = shape.updates[n] ?? 1;
-    if (activities > 0) await noop();
-    outbox += Math.max(0, activities - 1);
+    outbox += await first(shape.updates[n] ?? { local: 0, remote: 1 });
     return ++handled;
   });
-  await step(shape.start);
+  await many(await first(shape.start));
   // Each Update's other activities are started by the main loop, as a journey's emails are.
   while (handled < shape.updates.length || outbox > 0) {
     const seen = handled;
@@ -40,12 +58,12 @@ export async function rawJourney(shape: RawShape): Promise<number> {
     while (outbox > 0) {
       const batch = outbox;
       outbox = 0;
-      await Promise.all(Array.from({ length: batch }, () => noop()));
+      await many(batch);
     }
   }
   for (const timer of shape.timers) {
     await sleep(timer.afterMs);
-    await step(timer.activities);
+    await many(await first(timer));
   }
   return handled;
 }
