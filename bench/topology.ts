@@ -63,8 +63,14 @@ const ratio = (a: Rate, b: Rate) => Math.round((a.perSecond / b.perSecond) * 100
 
 /** One journey from referral to closed, and one raw workflow after its shape: the shape, and both histories' counts. */
 async function calibrate(b: TopologyBench): Promise<{ shape: RawShape; emails: number }> {
+  // Each step at rest before the next: otherwise the referral's emails, still
+  // to be scheduled when the first action comes, would count as that action's.
   const id = await b.refer();
-  for (let step = 0; step < ACTIONS.length; step++) await b.act(id, step);
+  await b.settle();
+  for (let step = 0; step < ACTIONS.length; step++) {
+    await b.act(id, step);
+    await b.settle();
+  }
   const deadline = Date.now() + 60_000;
   while ((await b.stack.db.journey.findUnique({ where: { id } }))?.status !== 'closed') {
     if (Date.now() > deadline) throw new Error('the calibration journey did not close within 60 s');
