@@ -162,6 +162,8 @@ async function main() {
           .catch(() => false));
       if (!(ready && workersPolling())) await new Promise((r) => setTimeout(r, 500));
     }
+    // Ctrl-C while starting: stopAll is under way, and nothing timed out.
+    if (stopping) return;
     if (!ready) throw new Error(`The API did not become ready on ${base}/readyz within 2 minutes.`);
     if (!workersPolling()) {
       throw new Error(`${topology.workers - polling.size} worker(s) did not start polling within 2 minutes.`);
