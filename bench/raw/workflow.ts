@@ -45,7 +45,9 @@ export async function rawJourney(shape: RawShape): Promise<number> {
   let handled = 0;
   let outbox = 0;
   setHandler(rawAction, async (n: number) => {
-    outbox += await first(shape.updates[n] ?? { local: 0, remote: 1 });
+    // Read outbox after the await: `outbox += await …` would read it before, losing what the main loop took meanwhile.
+    const left = await first(shape.updates[n] ?? { local: 0, remote: 1 });
+    outbox += left;
     return ++handled;
   });
   await many(await first(shape.start));
