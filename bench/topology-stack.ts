@@ -30,9 +30,8 @@ export const ACTIONS: [string, () => Record<string, unknown>][] = [
   ['record-completion', () => ({ date: today(), certified: true })],
 ];
 
-/** Resident size (MB) of a process and all its descendants, from /proc. */
-export function residentMb(pid: number | undefined): number {
-  if (!pid) return NaN;
+/** A process and all its descendants, from /proc. */
+function processTree(pid: number): Set<number> {
   const parents = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -53,8 +52,14 @@ export function residentMb(pid: number | undefined): number {
       }
     }
   }
+  return tree;
+}
+
+/** Resident size (MB) of a process and all its descendants, from /proc. */
+export function residentMb(pid: number | undefined): number {
+  if (!pid) return NaN;
   let kb = 0;
-  for (const p of tree) {
+  for (const p of processTree(pid)) {
     try {
       kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0);
     } catch {
@@ -62,6 +67,35 @@ export function residentMb(pid: number | undefined): number {
     }
   }
   return Math.round(kb / 1024);
+}
+
+const TICK_MS = 10; // Linux's USER_HZ is 100
+
+/**
+ * CPU time (ms, user and system) a process and its descendants have used so
+ * far, from /proc: those that ended count once their parent has waited for
+ * them (PostgreSQL's backends, for one).
+ */
+export function cpuMs(pid: number | undefined): number {
+  if (!pid) return 0;
+  let ticks = 0;
+  for (const p of processTree(pid)) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // utime, stime, cutime, cstime: fields 14 to 17 of stat, 11 to 14 after the name.
+      ticks += [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return ticks * TICK_MS;
+}
+
+export interface Counts {
+  commits: Record<string, number>;
+  rows: Record<string, number>;
+  cpuMs: Record<string, number>;
 }
 
 export class TopologyBench {
@@ -189,7 +223,10 @@ export class TopologyBench {
 
   /** Transactions committed so far in each database (pg_stat_database). */
   async commits(): Promise<Record<string, number>> {
-    await new Promise((r) => setTimeout(r, 1500)); // Backends report their counts within a second.
+    // An idle backend reports its counts up to 10 s after its last
+    // transaction (PostgreSQL 15's PGSTAT_IDLE_INTERVAL): wait that long, so
+    // that each step's counts are its own.
+    await new Promise((r) => setTimeout(r, 11_000));
     const client = new pg.Client({ connectionString: this.stack.postgres.url('postgres') });
     await client.connect();
     try {
@@ -216,6 +253,83 @@ export class TopologyBench {
         throw new Error(`still ${pending} emails to send after ${timeoutMs / 1000} s`);
       last = entries;
       await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+
+  /** Transactions per database, rows written per table and CPU time per process, so far. */
+  async counts(): Promise<Counts> {
+    const cpu = this.cpuMs(); // before the wait for PostgreSQL's counts, which would add idle time
+    const commits = await this.commits();
+    return { commits, rows: await this.rowsWritten(), cpuMs: cpu };
+  }
+
+  /**
+   * CPU time (ms) each part of the stack has used so far. The bench process
+   * holds the SMTP server that receives the emails, and the clients.
+   */
+  cpuMs(): Record<string, number> {
+    const sum = (pids: (number | undefined)[]) => pids.reduce((s: number, p) => s + cpuMs(p), 0);
+    const own = process.cpuUsage();
+    return {
+      'Temporal server': cpuMs(this.stack.temporalPid),
+      PostgreSQL: cpuMs(this.stack.postgres.pid),
+      API: cpuMs(this.stack.api.pid),
+      'journey workers': sum(this.stack.workers.map((w) => w.pid)),
+      'raw workers': sum(this.rawWorkers.map((w) => w.pid)),
+      'bench (clients, SMTP server)': Math.round((own.user + own.system) / 1000),
+    };
+  }
+
+  /**
+   * Rows written so far (inserted, updated or deleted) in each table of each
+   * database, as `database.table` (pg_stat_user_tables): where each step's
+   * transactions go. Temporal's own tables only on PostgreSQL.
+   */
+  async rowsWritten(): Promise<Record<string, number>> {
+    const counts: Record<string, number> = {};
+    for (const database of ['parcours', 'temporal', 'temporal_visibility']) {
+      if (database !== 'parcours' && this.server === 'dev') continue;
+      const client = new pg.Client({ connectionString: this.stack.postgres.url(database) });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ relname: string; n: string }>(
+          `SELECT relname, n_tup_ins + n_tup_upd + n_tup_del AS n FROM pg_stat_user_tables`,
+        );
+        for (const r of rows) counts[`${database}.${r.relname}`] = Number(r.n);
+      } finally {
+        await client.end();
+      }
+    }
+    return counts;
+  }
+
+  /**
+   * Waits until none of these workflows (on either task queue) has an
+   * activity or a workflow task pending: the work behind its last request is
+   * done, not only answered.
+   */
+  async settleWorkflows(workflowIds: string[], timeoutMs = 300_000): Promise<void> {
+    const busy = async (id: string) => {
+      const { raw } = await this.raw.workflow.getHandle(id).describe();
+      return (raw.pendingActivities?.length ?? 0) > 0 || Boolean(raw.pendingWorkflowTask);
+    };
+    const deadline = Date.now() + timeoutMs;
+    let waiting = [...workflowIds];
+    while (waiting.length > 0) {
+      if (Date.now() > deadline)
+        throw new Error(`${waiting.length} workflows still busy after ${timeoutMs / 1000} s`);
+      // The last one asked is most often the last done: wait for it before looking at the others.
+      if (!(await busy(waiting[waiting.length - 1] as string))) {
+        const still: string[] = [];
+        for (let i = 0; i < waiting.length; i += 16) {
+          const part = waiting.slice(i, i + 16);
+          const states = await Promise.all(part.map(busy));
+          still.push(...part.filter((_, j) => states[j]));
+        }
+        waiting = still;
+        if (waiting.length === 0) return;
+      }
+      await new Promise((r) => setTimeout(r, 100));
     }
   }
 

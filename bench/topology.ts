@@ -11,10 +11,11 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { benchConfig, type BenchServer } from '../config/bench.mjs';
-import { eventCounts, shapeOf, type RawShape } from './raw/shape';
+import { eventCounts, historyBytes, shapeOf, type RawShape } from './raw/shape';
 import { quantile, timed } from './timing';
-import { ACTIONS, profilesDir, TopologyBench } from './topology-stack';
+import { ACTIONS, profilesDir, TopologyBench, type Counts } from './topology-stack';
 import { measureLifecycle } from './lifecycle';
+import { workflowIdFor } from '../workflows/messages';
 
 const server = process.argv[2] as BenchServer;
 const out = process.argv[3] as string;
@@ -28,7 +29,10 @@ const result: Record<string, unknown> = {
 
 export interface Rate {
   runs: number;
+  /** Requests per second, counted until the work behind them was done (ratios) or until the last answer. */
   perSecond: number;
+  /** Requests per second counted until the last answer (ratios), the work behind some of them still to do. */
+  answeredPerSecond?: number;
   p50Ms: number;
   p95Ms: number;
   p99Ms: number;
@@ -36,16 +40,27 @@ export interface Rate {
   retries?: number;
 }
 
+/**
+ * Runs `fn` `runs` times, `concurrency` at once. With `settle`, the rate is
+ * counted until it returns (the work behind the answers is done too), and
+ * the rate of answers alone is kept beside it.
+ */
 export async function rate(
   runs: number,
   concurrency: number,
   fn: (i: number) => Promise<void>,
+  settle?: () => Promise<void>,
 ): Promise<Rate> {
+  const t0 = performance.now();
   const { durations, wallMs } = await timed(runs, concurrency, fn);
+  const perSecond = (ms: number) => Math.round((runs / ms) * 10000) / 10;
   const r = (q: number) => Math.round(quantile(durations, q) * 10) / 10;
+  const answered = perSecond(wallMs);
+  if (settle) await settle();
   return {
     runs,
-    perSecond: Math.round((runs / wallMs) * 10000) / 10,
+    perSecond: settle ? perSecond(performance.now() - t0) : answered,
+    ...(settle ? { answeredPerSecond: answered } : {}),
     p50Ms: r(0.5),
     p95Ms: r(0.95),
     p99Ms: r(0.99),
@@ -86,11 +101,15 @@ async function calibrate(b: TopologyBench): Promise<{ shape: RawShape; emails: n
   result.shape = {
     journey: eventCounts(history.events ?? []),
     raw: eventCounts(rawHistory.events ?? []),
+    historyBytes: { journey: historyBytes(history.events ?? []), raw: historyBytes(rawHistory.events ?? []) },
     emailsPerJourney: emails,
     shape,
   };
   log(`one journey's history: ${JSON.stringify((result.shape as { journey: unknown }).journey)}`);
   log(`the raw workflow's:    ${JSON.stringify((result.shape as { raw: unknown }).raw)}`);
+  log(
+    `history bytes, journey / raw: ${JSON.stringify((result.shape as { historyBytes: unknown }).historyBytes)}`,
+  );
   return { shape, emails };
 }
 
@@ -102,48 +121,90 @@ async function ratios(b: TopologyBench, shape: RawShape): Promise<void> {
 
   const ids: string[] = [];
   const rawIds: string[] = [];
-  // Each measure starts once the work behind the one before is done (emails, journal).
-  await b.settle();
-  const before = await b.commits();
+  // Each rate is counted until the work behind its requests is done (the
+  // journeys' or raw workflows' activities and workflow tasks): a raw start
+  // is answered long before its workflow has run, a referral's row is written
+  // before it is answered. The next measure starts from there.
+  const journeys = (from: number, to: number) => ids.slice(from, to).map(workflowIdFor);
+  const done = (workflowIds: () => string[]) => async () => {
+    await b.settleWorkflows(workflowIds());
+    await b.settle(); // Parcours' own emails and timeline too
+  };
+  await done(() => [])();
+  const before = await b.counts();
   const referral = await counted(
     b,
-    rate(2 * n, 16, async () => void ids.push(await b.refer())),
+    rate(
+      2 * n,
+      16,
+      async () => void ids.push(await b.refer()),
+      done(() => journeys(0, 2 * n)),
+    ),
   );
-  await b.settle();
-  const afterReferrals = await b.commits();
-  const rawReferral = await rate(2 * n, 16, async () => void rawIds.push(await b.rawStart(shape)));
-  await b.settle();
-  const afterRawStarts = await b.commits();
+  const afterReferrals = await b.counts();
+  const rawReferral = await rate(
+    2 * n,
+    16,
+    async () => void rawIds.push(await b.rawStart(shape)),
+    done(() => rawIds),
+  );
+  const afterRawStarts = await b.counts();
   const action16 = await counted(
     b,
-    rate(n, 16, (i) => b.act(ids[i] as string, 0)),
+    rate(
+      n,
+      16,
+      (i) => b.act(ids[i] as string, 0),
+      done(() => journeys(0, n)),
+    ),
   );
-  await b.settle();
-  const afterActions = await b.commits();
-  const rawAction16 = await rate(n, 16, (i) => b.rawAct(rawIds[i] as string, 0));
-  await b.settle();
-  const afterRawActions = await b.commits();
+  const afterActions = await b.counts();
+  const rawAction16 = await rate(
+    n,
+    16,
+    (i) => b.rawAct(rawIds[i] as string, 0),
+    done(() => rawIds.slice(0, n)),
+  );
+  const afterRawActions = await b.counts();
   const action4 = await counted(
     b,
-    rate(n, 4, (i) => b.act(ids[n + i] as string, 0)),
+    rate(
+      n,
+      4,
+      (i) => b.act(ids[n + i] as string, 0),
+      done(() => journeys(n, 2 * n)),
+    ),
   );
-  await b.settle();
-  const rawAction4 = await rate(n, 4, (i) => b.rawAct(rawIds[n + i] as string, 0));
+  const rawAction4 = await rate(
+    n,
+    4,
+    (i) => b.rawAct(rawIds[n + i] as string, 0),
+    done(() => rawIds.slice(n, 2 * n)),
+  );
   const per = (a: Record<string, number>, z: Record<string, number>, runs: number) =>
     Object.fromEntries(
-      Object.keys(z).map((k) => [k, Math.round((((z[k] ?? 0) - (a[k] ?? 0)) / runs) * 10) / 10]),
+      Object.keys(z)
+        .map((k) => [k, Math.round((((z[k] ?? 0) - (a[k] ?? 0)) / runs) * 10) / 10] as const)
+        .filter(([, n]) => n !== 0),
     );
+  const step = (a: Counts, z: Counts, runs: number) => ({
+    transactions: per(a.commits, z.commits, runs),
+    rowsWritten: per(a.rows, z.rows, runs),
+    cpuMs: per(a.cpuMs, z.cpuMs, runs),
+  });
   result.ratios = {
     journeys: n,
     referral: { parcours: referral, raw: rawReferral, ratio: ratio(referral, rawReferral) },
     action16: { parcours: action16, raw: rawAction16, ratio: ratio(action16, rawAction16) },
     action4: { parcours: action4, raw: rawAction4, ratio: ratio(action4, rawAction4) },
-    // Transactions in each database per referral or action (Temporal's own only on PostgreSQL).
-    transactionsPer: {
-      referral: per(before, afterReferrals, 2 * n),
-      rawStart: per(afterReferrals, afterRawStarts, 2 * n),
-      action: per(afterRawStarts, afterActions, n),
-      rawUpdate: per(afterActions, afterRawActions, n),
+    // Transactions in each database, rows written in each table (Temporal's
+    // own only on PostgreSQL) and CPU time of each process, per referral or
+    // action, the work behind it done.
+    per: {
+      referral: step(before, afterReferrals, 2 * n),
+      rawStart: step(afterReferrals, afterRawStarts, 2 * n),
+      action: step(afterRawStarts, afterActions, n),
+      rawUpdate: step(afterActions, afterRawActions, n),
     },
   };
   log(`ratios: ${JSON.stringify(result.ratios)}`);

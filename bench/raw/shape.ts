@@ -42,6 +42,11 @@ export function eventCounts(events: HistoryEvent[]): Record<string, number> {
   return counts;
 }
 
+/** The history's size as Temporal stores and sends it (protobuf), in bytes. */
+export function historyBytes(events: HistoryEvent[]): number {
+  return temporal.api.history.v1.History.encode({ events }).finish().length;
+}
+
 export function shapeOf(events: HistoryEvent[]): RawShape {
   const shape: RawShape = { start: { local: 0, remote: 0 }, updates: [], timers: [], waitWithTimer: false };
   let current: RawStep = shape.start;

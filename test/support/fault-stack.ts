@@ -108,6 +108,10 @@ export class ApiProcess {
     return this.output;
   }
 
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   async start(timeoutMs = 60_000): Promise<void> {
     const child = (this.child = spawn(process.execPath, ['--import', 'tsx', 'api/main.ts'], {
       cwd: ROOT,

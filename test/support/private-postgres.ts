@@ -87,10 +87,14 @@ export class PrivatePostgres {
     ]);
   }
 
+  /** The server's main process (its backends are its children). */
+  get pid(): number {
+    return Number(readFileSync(path.join(this.dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
+  }
+
   /** SIGKILL to the server and every backend at once, as a crash of its machine. */
   async kill(): Promise<void> {
-    const pidFile = path.join(this.dir, 'data', 'postmaster.pid');
-    const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+    const pid = this.pid;
     const { stdout } = await run('pgrep', ['-P', String(pid)]).catch(() => ({ stdout: '' }));
     const pids = [pid, ...stdout.split('\n').filter(Boolean).map(Number)];
     for (const p of pids) {
