@@ -169,6 +169,36 @@ test('a fabrique member moves a journey from referral to follow-up through the f
   await check(page, 'parcours-detail-suivi');
 });
 
+test('on a narrow screen, a table wider than the page is named, and scrolls sideways from the keyboard', async () => {
+  const { journeyId } = await referThroughForm(await memberPage(agent));
+  const page = await memberPage(admissions);
+  await page.setViewportSize({ width: 320, height: 800 });
+  await page.goto(`/parcours/${journeyId}`);
+  // The scroll container is a region named after its table, for screen readers.
+  const history = page.getByRole('region', { name: 'Historique' });
+  const box = () =>
+    history.evaluate((el) => ({ scrollLeft: el.scrollLeft, overflow: el.scrollWidth - el.clientWidth }));
+  expect((await box()).overflow).toBeGreaterThan(0);
+  // Reached with Tab alone, then moved with the arrow keys: no mouse needed.
+  let focused = false;
+  for (let i = 0; i < 80 && !focused; i++) {
+    await page.keyboard.press('Tab');
+    focused = await history.evaluate((el) => el === el.ownerDocument.activeElement);
+  }
+  expect(focused).toBe(true);
+  for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowRight');
+  // Chromium scrolls smoothly: the position moves over a few frames.
+  await page.waitForFunction(
+    (el) => (el as { scrollLeft: number }).scrollLeft > 0,
+    await history.elementHandle(),
+    {
+      timeout: 5000,
+    },
+  );
+  expect((await box()).scrollLeft).toBeGreaterThan(0);
+  await check(page, 'parcours-detail-ecran-etroit');
+});
+
 test("another organisation's journey is not found, and names nobody", async () => {
   const { journeyId, learner } = await referThroughForm(await memberPage(agent));
   const page = await memberPage(elsewhere);
