@@ -9,9 +9,10 @@
 //   detail p95 at that size.
 // Results are appended to the file given as argv[3] (JSON lines).
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { benchConfig, type BenchServer } from '../config/bench.mjs';
-import { eventCounts, historyBytes, shapeOf, type RawShape } from './raw/shape';
+import { eventCounts, historyBytes, historyJson, shapeOf, type RawShape } from './raw/shape';
 import { quantile, timed } from './timing';
 import { ACTIONS, profilesDir, TopologyBench, type Counts } from './topology-stack';
 import { measureLifecycle } from './lifecycle';
@@ -94,10 +95,24 @@ async function calibrate(b: TopologyBench): Promise<{ shape: RawShape; emails: n
   const history = await b.stack.client.workflow.getHandle(`journey-${id}`).fetchHistory();
   const shape = shapeOf(history.events ?? []);
   const rawId = await b.rawStart(shape);
-  for (let step = 0; step < shape.updates.length; step++) await b.rawAct(rawId, step);
+  // Resting after each step too, as the journey did: driven without pause, its Updates and activities would share workflow tasks.
+  await b.settleWorkflows([rawId]);
+  for (let step = 0; step < shape.updates.length; step++) {
+    await b.rawAct(rawId, step);
+    await b.settleWorkflows([rawId]);
+  }
   await b.rawHandle(rawId).result();
   const rawHistory = await b.rawHandle(rawId).fetchHistory();
   const emails = await b.stack.db.notification.count({ where: { journeyId: id, status: 'sent' } });
+  // Both histories as Temporal holds them (the journey's payloads encrypted), to compare event by event.
+  const historiesDir = path.join(profilesDir(), '..', 'histories');
+  mkdirSync(historiesDir, { recursive: true });
+  for (const [name, h] of [
+    ['journey', history],
+    ['raw', rawHistory],
+  ] as const) {
+    writeFileSync(path.join(historiesDir, `${server}-${name}.json`), historyJson(h));
+  }
   result.shape = {
     journey: eventCounts(history.events ?? []),
     raw: eventCounts(rawHistory.events ?? []),
@@ -216,7 +231,18 @@ async function asleep(b: TopologyBench): Promise<void> {
   const ids: string[] = [];
   log(`referring ${m} journeys, ${config.seedConcurrency} at once…`);
   const t0 = performance.now();
-  await rate(m, config.seedConcurrency, async () => void ids.push(await b.refer()));
+  const step = Math.max(1000, Math.round(m / 20));
+  await rate(m, config.seedConcurrency, async () => {
+    ids.push(await b.refer());
+    // A long seed shows how it goes, and how memory grows with it.
+    if (ids.length % step === 0) {
+      const seconds = (performance.now() - t0) / 1000;
+      log(
+        `${ids.length}/${m} referred in ${Math.round(seconds)} s (${Math.round(ids.length / seconds)}/s); ` +
+          `worker ${b.workerMb()} MB, server ${b.serverMb()} MB`,
+      );
+    }
+  });
   const seedMs = performance.now() - t0;
   await b.settle();
   const journeys = await b.stack.db.journey.count();

@@ -42,6 +42,13 @@ export function eventCounts(events: HistoryEvent[]): Record<string, number> {
   return counts;
 }
 
+/** The history as JSON, event types by name, for a person to read. */
+export function historyJson(history: temporal.api.history.v1.IHistory): string {
+  const { History } = temporal.api.history.v1;
+  const decoded = History.decode(History.encode(history).finish());
+  return JSON.stringify(History.toObject(decoded, { enums: String, longs: String, bytes: String }), null, 1);
+}
+
 /** The history's size as Temporal stores and sends it (protobuf), in bytes. */
 export function historyBytes(events: HistoryEvent[]): number {
   return temporal.api.history.v1.History.encode({ events }).finish().length;
