@@ -112,6 +112,8 @@ export class TestStack {
   private app!: ReturnType<typeof createApp>;
   private nativeConnection!: NativeConnection;
   private apiMailer?: Mailer;
+  /** The running worker's mailer: closed with it, as worker/main.ts does, so that no pooled SMTP connection outlives it. */
+  private workerMailer?: Mailer;
   private worker?: Worker;
   private running?: Promise<void>;
 
@@ -202,9 +204,9 @@ export class TestStack {
       taskQueue: this.taskQueue,
       workflowBundlePath: process.env.WORKFLOW_BUNDLE,
       db: this.db,
-      mailer: this.options.mailDir
+      mailer: (this.workerMailer = this.options.mailDir
         ? createMailer({ mailDir: this.options.mailDir })
-        : createMailer({ smtpUrl: this.inbox.url, mailDir: '' }),
+        : createMailer({ smtpUrl: this.inbox.url, mailDir: '' })),
       mailFrom: 'Parcours <no-reply@parcours.test>',
       publicBaseUrl: 'http://parcours.test',
       afterHandOff: this.options.afterHandOff,
@@ -222,6 +224,8 @@ export class TestStack {
     this.worker?.shutdown();
     await this.running;
     this.worker = undefined;
+    this.workerMailer?.close();
+    this.workerMailer = undefined;
   }
 
   async stop(): Promise<void> {
