@@ -141,11 +141,13 @@ async function ratios(b: TopologyBench, shape: RawShape): Promise<void> {
   // is answered long before its workflow has run, a referral's row is written
   // before it is answered. The next measure starts from there.
   const journeys = (from: number, to: number) => ids.slice(from, to).map(workflowIdFor);
-  const done = (workflowIds: () => string[]) => async () => {
+  const done = (workflowIds: () => string[]) => () => b.settleWorkflows(workflowIds());
+  // Parcours' own emails and timeline too (this waits half a second at least, so raw's measures skip it).
+  const journeysDone = (workflowIds: () => string[]) => async () => {
     await b.settleWorkflows(workflowIds());
-    await b.settle(); // Parcours' own emails and timeline too
+    await b.settle();
   };
-  await done(() => [])();
+  await journeysDone(() => [])();
   const before = await b.counts();
   const referral = await counted(
     b,
@@ -153,7 +155,7 @@ async function ratios(b: TopologyBench, shape: RawShape): Promise<void> {
       2 * n,
       16,
       async () => void ids.push(await b.refer()),
-      done(() => journeys(0, 2 * n)),
+      journeysDone(() => journeys(0, 2 * n)),
     ),
   );
   const afterReferrals = await b.counts();
@@ -170,7 +172,7 @@ async function ratios(b: TopologyBench, shape: RawShape): Promise<void> {
       n,
       16,
       (i) => b.act(ids[i] as string, 0),
-      done(() => journeys(0, n)),
+      journeysDone(() => journeys(0, n)),
     ),
   );
   const afterActions = await b.counts();
@@ -187,7 +189,7 @@ async function ratios(b: TopologyBench, shape: RawShape): Promise<void> {
       n,
       4,
       (i) => b.act(ids[n + i] as string, 0),
-      done(() => journeys(n, 2 * n)),
+      journeysDone(() => journeys(n, 2 * n)),
     ),
   );
   const rawAction4 = await rate(
