@@ -62,9 +62,9 @@ export function createNotifier(deps: NotifyDeps) {
 
   async function send(input: SendNotificationInput): Promise<void> {
     const eventKey = eventKeyFor(input);
-    const found = await log.entryOf(eventKey);
+    const subject = await loadEmailSubject(db, input, eventKey);
+    const found = subject.logged;
     if (log.isSettled(found)) return;
-    const subject = await loadEmailSubject(db, input);
     const to = await addressesOf(db, input.to, subject);
     const cc = (await Promise.all((input.cc ?? []).map((r) => addressesOf(db, r, subject)))).flat();
     if (to.length === 0) return log.markSkipped(input);
@@ -78,7 +78,7 @@ export function createNotifier(deps: NotifyDeps) {
     }
 
     const followUp = await surveyLink(db, subject, input, deps.publicBaseUrl);
-    const context = await templateContext(db, subject, input, {
+    const context = templateContext(subject, input, {
       followUp,
       publicBaseUrl: deps.publicBaseUrl,
     });

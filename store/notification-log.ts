@@ -51,14 +51,6 @@ export function messageIdFor(eventKey: string): string {
 
 export function notificationLog(db: Db) {
   return {
-    async entryOf(eventKey: string): Promise<LogEntry | null> {
-      const row = await db.notification.findUnique({
-        where: { eventKey },
-        select: { status: true, attempts: true },
-      });
-      return row ? { status: row.status as NotificationStatus, attempts: row.attempts } : null;
-    },
-
     isSettled(entry: LogEntry | null): boolean {
       return entry !== null && SETTLED.includes(entry.status);
     },
