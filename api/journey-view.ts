@@ -31,16 +31,23 @@ export async function findVisibleJourney(
   caller: Caller,
   id: string,
 ): Promise<VisibleJourney> {
-  const journey = await db.journey.findUnique({ where: { id }, include: journeyInclude });
-  if (!journey) throw notFound(`No journey ${id}.`);
-  if (!ownsJourney(caller, journey)) throw notFound(`No journey ${id}.`);
+  return visible(caller, id, await db.journey.findUnique({ where: { id }, include: journeyInclude }));
+}
+
+/** The journey read, unless it does not exist or is not the caller's to see (404 both). */
+function visible<J extends { agencyId: string; fabriqueId: string }>(
+  caller: Caller,
+  id: string,
+  journey: J | null,
+): J {
+  if (!journey || !ownsJourney(caller, journey)) throw notFound(`No journey ${id}.`);
   return journey;
 }
 
 /**
  * The journey's status and owners if the caller may see it, 404 otherwise:
- * all an action's checks need, in one query (the whole journey, with its
- * learner, organisations and follow-ups, is four more).
+ * all an action's checks need, from the journey's row alone (the whole
+ * journey joins its learner, organisations and follow-ups).
  */
 export async function findVisibleJourneyStatus(
   db: Db,
@@ -51,8 +58,7 @@ export async function findVisibleJourneyStatus(
     where: { id },
     select: { id: true, status: true, agencyId: true, fabriqueId: true },
   });
-  if (!journey || !ownsJourney(caller, journey)) throw notFound(`No journey ${id}.`);
-  return journey;
+  return visible(caller, id, journey);
 }
 
 export function toJourneyJson(
@@ -116,15 +122,14 @@ export function allowedActionsFor(
 }
 
 export async function loadJourneyJson(db: Db, caller: Caller, id: string) {
-  // One snapshot, so that the row and its timeline show the same events: the
-  // journal writes both in one transaction, and an event between two reads
-  // would otherwise show a timeline ahead of the row.
-  const { journey, timeline } = await db.$transaction(
-    async (tx) => ({
-      journey: await findVisibleJourney(tx, caller, id),
-      timeline: await tx.timelineEntry.findMany({ where: { journeyId: id }, orderBy: { seq: 'asc' } }),
-    }),
-    { isolationLevel: 'RepeatableRead' },
-  );
-  return toJourneyJson(journey, caller, timeline);
+  // One statement (relations joined in PostgreSQL), so the row and its
+  // timeline show the same events: the journal writes both in one
+  // transaction, and an event between two reads would otherwise show a
+  // timeline ahead of the row.
+  const journey = await db.journey.findUnique({
+    where: { id },
+    include: { ...journeyInclude, timeline: { orderBy: { seq: 'asc' } } },
+  });
+  const { timeline, ...rest } = visible(caller, id, journey);
+  return toJourneyJson(rest, caller, timeline);
 }
