@@ -56,6 +56,21 @@ test('an email handed to SMTP just before its worker died is sent again with the
   expect(stack.inbox.of(j.id, 'admitted.learner')).toHaveLength(1);
 });
 
+test('an email whose SMTP server answers only after the heartbeat timeout is sent once: its live attempt keeps beating', async () => {
+  const held = stack.inbox.hold('in-review.learner');
+  const j = await stack.refer();
+  await stack.must(j.id, 'take-in-review', stack.orgs.fabrique.key, {});
+  const email = await held;
+  // Longer than the send's heartbeat timeout (10 s) and its first retry's
+  // delay (2 s): were the attempt taken for dead, its retry would have sent
+  // a second copy by now.
+  await new Promise((r) => setTimeout(r, 15_000));
+  email.release();
+  const row = await waitForRow(j.id, 'in-review.learner', 'sent');
+  expect(row).toMatchObject({ attempts: 1, resentAfterCrash: 0 });
+  expect(stack.inbox.of(j.id, 'in-review.learner')).toHaveLength(1);
+}, 60_000);
+
 test('an email the SMTP server refuses for now is sent on retry, once', async () => {
   stack.inbox.rejectNext(1);
   const j = await stack.refer();
