@@ -167,6 +167,8 @@ test('a manager reads the network’s indicators as key figures and charts, each
     await page.locator(`${element} canvas`).first().waitFor();
   }
   expect(await page.locator('canvas').count()).toBe(5);
+  // Each chart's data table scrolls in a region a screen reader names.
+  expect(await page.getByRole('region', { name: /^Données : / }).count()).toBe(5);
   expect(violations).toEqual([]);
   await check(page, 'tableau-de-bord');
 });

@@ -95,7 +95,11 @@ test('a fabrique member moves a journey from referral to follow-up through the f
   const page = await memberPage(admissions);
 
   await page.goto('/parcours');
-  const row = page.getByRole('row').filter({ hasText: learner.lastName });
+  // The list's scroll box is a region named after its table, as on the journey's page.
+  const row = page
+    .getByRole('region', { name: 'Parcours' })
+    .getByRole('row')
+    .filter({ hasText: learner.lastName });
   expect(await row.count()).toBe(1);
   expect(await page.locator('.fr-tags-group').innerText()).toMatch(/Orienté·e : \d+/);
   await check(page, 'parcours-liste');
