@@ -6,7 +6,7 @@ import { toDate } from '../domain/dates';
 import type { Db } from '../prisma/client';
 import { Prisma } from '../prisma/client';
 import type { RecordEventInput, WebhookStream } from '../workflows/activity-types';
-import type { FollowUpState, JourneyView } from '../domain/journey-state';
+import type { FollowUpState, JournalView } from '../domain/journey-state';
 import { MILESTONES } from '../domain/policy';
 import { queueWebhookDeliveries } from '../store/webhooks';
 
@@ -31,7 +31,7 @@ export async function loadTexts(
 }
 
 /** The journey row's columns that the workflow's view of the journey fixes (free text aside). */
-export function readModelColumns(j: JourneyView) {
+export function readModelColumns(j: JournalView) {
   return {
     status: j.status,
     fabriqueId: j.fabriqueId,

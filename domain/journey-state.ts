@@ -122,3 +122,48 @@ export interface Deadline {
 export interface JourneyView extends JourneyState {
   nextDeadline: Deadline | null;
 }
+
+/**
+ * What the journal needs of the journey as it stands after an event: the
+ * read model's columns, the follow-ups, and who may see the journey
+ * (webhooks). Each journal write carries it through Temporal, so it leaves
+ * out what only the workflow uses (the timers fired, the action counts, the
+ * decision clock…).
+ */
+const JOURNAL_FIELDS = [
+  'status',
+  'agencyId',
+  'fabriqueId',
+  'interviewAt',
+  'decidedAt',
+  'plannedStartDate',
+  'durationMonths',
+  'startDate',
+  'plannedEndDate',
+  'suspendedFrom',
+  'exit',
+  'endReason',
+  'closedAt',
+  'nextDeadline',
+  'followUps',
+] as const satisfies readonly (keyof JourneyView)[];
+
+export type JournalView = Pick<JourneyView, (typeof JOURNAL_FIELDS)[number]>;
+
+/** The journal's part of a view (fields the view leaves out stay out). */
+export function journalView(view: JourneyView): JournalView {
+  const picked: Partial<Record<keyof JournalView, unknown>> = {};
+  for (const field of JOURNAL_FIELDS) if (view[field] !== undefined) picked[field] = view[field];
+  return picked as JournalView;
+}
+
+/**
+ * What an action's Update answers: the number of the event it recorded and
+ * the status it led to (for a retry of an action an earlier run applied, the
+ * journey's last event and status now). The whole journey is the API's to
+ * read, with its people, from the read model.
+ */
+export interface ActionOutcome {
+  status: Status;
+  seq: number;
+}

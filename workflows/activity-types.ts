@@ -1,7 +1,7 @@
 // The activities the journey workflow calls, as the workflow needs them.
 // activities/ implements this interface; the workflow imports it as types.
 import type { Instant } from '../domain/dates';
-import type { EventDetails, JourneyView } from '../domain/journey-state';
+import type { EventDetails, JournalView } from '../domain/journey-state';
 import type { EventName, Recipient, TemplateName } from '../domain/notifications';
 import type { Actor, Status } from '../domain/transitions';
 
@@ -16,7 +16,8 @@ export interface RecordEventInput {
   details: EventDetails;
   /** Free text typed with the action, stored apart in PostgreSQL. */
   textId?: string;
-  journey: JourneyView;
+  /** The journey as it stands after the event, as far as the read model and webhooks need it. */
+  journey: JournalView;
 }
 
 export interface SendNotificationInput {

@@ -18,6 +18,8 @@ import { applyAction, applyTimer } from '../domain/journey-changes';
 import { ActionRefused, checkAction } from '../domain/journey-checks';
 import {
   initialState,
+  journalView,
+  type ActionOutcome,
   type EventDetails,
   type JourneyInput,
   type JourneyState,
@@ -175,18 +177,20 @@ class LearnerJourney {
     }
   }
 
-  private async act(action: ActionName, request: ActionRequest): Promise<JourneyView> {
+  private async act(action: ActionName, request: ActionRequest): Promise<ActionOutcome> {
     this.updatesThisRun++;
     // Temporal answers a retry within one run itself; across runs, this does.
-    if (this.appliedInEarlierRun()) return this.view();
+    if (this.appliedInEarlierRun()) return { status: this.state.status, seq: this.state.seq };
     const id = currentUpdateInfo()?.id;
     if (id !== undefined) this.updateIds.push(id);
     const from = this.state.status;
     // The state changes before the first await, so a concurrent action is
     // validated against it.
     const details = applyAction(this.state, action, request, new Date(), this.policy);
-    await this.record(action, from, request.actor, details, request.textId);
-    return this.view();
+    // The event and status, not the whole journey (the API reads it from the
+    // read model, with its people): every answer stays in the history.
+    const event = await this.record(action, from, request.actor, details, request.textId);
+    return { status: event.toStatus, seq: event.seq };
   }
 
   /** Waits for the next timer; returns early when an action changed the journey. */
@@ -213,15 +217,17 @@ class LearnerJourney {
     return this.stamp('refer', null, { type: 'agency', orgId: this.state.agencyId, ...this.referredBy }, {});
   }
 
-  /** Writes one event to the read model, then queues its emails. */
+  /** Writes one event to the read model, then queues its emails; the event as written. */
   private async record(
     event: EventName,
     from: Status | null,
     actor: Actor,
     details: EventDetails,
     textId?: string,
-  ): Promise<void> {
-    await this.write(this.stamp(event, from, actor, details, textId));
+  ): Promise<RecordEventInput> {
+    const e = this.stamp(event, from, actor, details, textId);
+    await this.write(e);
+    return e;
   }
 
   /** Numbers an event and takes the journey as it now stands; nothing awaited. */
@@ -242,7 +248,7 @@ class LearnerJourney {
       actor,
       details,
       textId,
-      journey: this.view(),
+      journey: journalView(this.view()),
     };
   }
 

@@ -1,7 +1,7 @@
 // Temporal message definitions, shared by the workflow and its clients.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ActionRequest } from '../domain/actions';
-import type { JourneyView } from '../domain/journey-state';
+import type { ActionOutcome, JourneyView } from '../domain/journey-state';
 import type { learnerJourney } from './journey';
 import type { webhookDelivery } from './webhooks';
 import { ACTIONS, type ActionName } from '../domain/transitions';
@@ -19,10 +19,10 @@ export function workflowIdFor(journeyId: string): string {
   return `journey-${journeyId}`;
 }
 
-/** One Update per action of the transition table, named after the action. */
+/** One Update per action of the transition table, named after the action; it answers the status and event number it led to. */
 export const actionUpdates = Object.fromEntries(
-  ACTIONS.map((a) => [a, defineUpdate<JourneyView, [ActionRequest]>(a)]),
-) as { [A in ActionName]: ReturnType<typeof defineUpdate<JourneyView, [ActionRequest<A>]>> };
+  ACTIONS.map((a) => [a, defineUpdate<ActionOutcome, [ActionRequest]>(a)]),
+) as { [A in ActionName]: ReturnType<typeof defineUpdate<ActionOutcome, [ActionRequest<A>]>> };
 
 /** Where the journey stands now: status, dates, follow-ups and the next deadline. */
 export const stateQuery = defineQuery<JourneyView>('state');
