@@ -7,6 +7,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
+import { journeyRuns } from '../worker/reconcile';
+import type { RecordEventInput } from '../workflows/activity-types';
 import { dropDatabase, freshDatabase } from './support/databases';
 import { startStack, today, type TestStack } from './support/stack';
 import { waitFor } from './support/wait';
@@ -107,3 +110,34 @@ test('after a restore from an older dump, reconcile lists what the read model la
     'in_training',
   );
 }, 120_000);
+
+test('a journey’s journal writes, which reconcile rewrites rows from, carry the read model’s fields and not the workflow’s own', async () => {
+  const j = await stack.refer();
+  await stack.must(j.id, 'take-in-review', stack.orgs.fabrique.key, {});
+  await settled(j.id, 2, 3);
+  const scheduled = (await journeyRuns(stack.client, j.id))
+    .flatMap((run) => run.events)
+    .map((e) => e.activityTaskScheduledEventAttributes)
+    .filter((a) => a?.activityType?.name === 'recordEvent');
+  const inputs = await Promise.all(
+    scheduled.map(async (a) => {
+      const [input] = await decodeArrayFromPayloads(
+        stack.client.workflow.options.loadedDataConverter,
+        a?.input?.payloads,
+      );
+      return input as RecordEventInput;
+    }),
+  );
+  expect(inputs.map((i) => [i.seq, i.journey.status])).toEqual([
+    [1, 'referred'],
+    [2, 'in_review'],
+  ]);
+  for (const { journey } of inputs) {
+    expect(journey).toMatchObject({ agencyId: stack.orgs.agency.id, fabriqueId: stack.orgs.fabrique.id });
+    expect(journey).toHaveProperty('nextDeadline.kind');
+    // What only the workflow needs stays in it: every journal write is kept in the history.
+    for (const own of ['learnerId', 'fired', 'actionCounts', 'decisionClockFrom', 'seq', 'referredAt']) {
+      expect(journey).not.toHaveProperty(own);
+    }
+  }
+}, 60_000);
