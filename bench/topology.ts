@@ -285,8 +285,12 @@ async function main(): Promise<void> {
     keep();
     if (config.parts.includes('ratios')) await ratios(b, shape).then(keep);
     if (config.parts.includes('lifecycle')) {
-      result.lifecycle = await measureLifecycle(b, shape, emails, config.lifecycleJourneys, log);
-      keep();
+      const progress = (lifecycle: Record<string, unknown>) => {
+        result.lifecycle = lifecycle;
+        keep();
+      };
+      const { lifecycleJourneys, lifecycleRound } = config;
+      await measureLifecycle(b, shape, emails, lifecycleJourneys, lifecycleRound, log, progress);
     }
     if (config.parts.includes('asleep')) await asleep(b).then(keep);
   } finally {

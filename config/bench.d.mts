@@ -13,6 +13,8 @@ export interface BenchConfig {
   journeys: number;
   /** Journeys taken from referral to closed (BENCH_LIFECYCLE_JOURNEYS). */
   lifecycleJourneys: number;
+  /** Journeys per round of the lifecycle, Parcours' then raw's in turn (BENCH_LIFECYCLE_ROUND). */
+  lifecycleRound: number;
   /** Journeys left asleep on their timers (BENCH_ASLEEP_JOURNEYS). */
   asleepJourneys: number;
   /** Referrals at once while they are seeded (BENCH_SEED_CONCURRENCY). */

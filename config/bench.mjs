@@ -33,6 +33,7 @@ export function benchConfig(env = process.env) {
     servers: list(env, 'BENCH_SERVERS', BENCH_SERVERS),
     journeys: count(env, 'BENCH_JOURNEYS', FULL_SIZES.journeys, 100_000),
     lifecycleJourneys: count(env, 'BENCH_LIFECYCLE_JOURNEYS', FULL_SIZES.lifecycle, 1_000_000),
+    lifecycleRound: count(env, 'BENCH_LIFECYCLE_ROUND', 1_000, 1_000_000),
     asleepJourneys: count(env, 'BENCH_ASLEEP_JOURNEYS', FULL_SIZES.asleep, 10_000_000),
     seedConcurrency: count(env, 'BENCH_SEED_CONCURRENCY', 32, 1024),
     workers: count(env, 'BENCH_WORKERS', 1, 32),
