@@ -48,9 +48,14 @@ function auditMember(
   });
 }
 
-/** The admin key, a manager, or a member of that organisation (in the web app) may add a member. */
-export function mayAddMember(c: Caller, orgId: string): boolean {
-  return c.admin || c.type === 'manager' || (c.memberId !== undefined && c.orgId === orgId);
+/**
+ * Who looks after an organisation's members and keys (adds and removes its
+ * members, revokes its keys): a manager (the admin key is one), or a member
+ * of that organisation in the web app (`/mon-organisation`). Issuing a key
+ * has its own rule (`mayIssueKey`).
+ */
+export function mayLookAfter(c: Caller, orgId: string): boolean {
+  return c.type === 'manager' || (c.memberId !== undefined && c.orgId === orgId);
 }
 
 /** The active member with this address, in any organisation. */
@@ -68,7 +73,7 @@ export async function addMember(
   input: z.infer<typeof CreateMember>,
 ): Promise<MemberRow> {
   const { db } = deps;
-  if (!mayAddMember(c, orgId)) {
+  if (!mayLookAfter(c, orgId)) {
     throw forbidden('Only the admin key, a manager or a member of this organisation may add its members.');
   }
   const org = await organization(db, orgId);
@@ -114,6 +119,9 @@ export async function removeMember(
   memberId: string,
 ): Promise<void> {
   const { db } = deps;
+  if (!mayLookAfter(c, orgId)) {
+    throw forbidden('Only a manager or a member of this organisation may remove its members.');
+  }
   const org = await organization(db, orgId);
   const member = await db.member.findFirst({
     where: { id: memberId, organizationId: org.id, removedAt: null },

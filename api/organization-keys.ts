@@ -6,6 +6,7 @@ import type { Db } from '../prisma/client';
 import { audit } from '../store/audit';
 import { issueKey, KEY_ID, type IssuedKey } from './api-keys';
 import { auditActorOf, type Caller } from './auth';
+import { mayLookAfter } from './members';
 import { forbidden, notFound } from './problem';
 
 /** Who may issue a key: the admin key, or a member of that organisation in the web app (DESIGN). */
@@ -50,6 +51,9 @@ export async function listKeys(db: Db, orgId: string) {
 
 /** Revokes one of an organisation's keys at once, audited; revoking a revoked key changes nothing. */
 export async function revokeKey(db: Db, c: Caller, orgId: string, keyId: string): Promise<void> {
+  if (!mayLookAfter(c, orgId)) {
+    throw forbidden('Only a manager or a member of this organisation may revoke its keys.');
+  }
   // Only a well-formed id reaches the database: a NUL byte there is a server error.
   const key = KEY_ID.test(keyId)
     ? await db.apiKey.findFirst({ where: { id: keyId, organizationId: orgId } })

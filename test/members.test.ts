@@ -1,5 +1,6 @@
 // POST|GET /v1/organizations/:id/members and DELETE …/members/:memberId:
 // who may call, the audit trail, and the organisation told by email.
+import { mayLookAfter } from '../api/members';
 import { resultOf, startStack, type TestStack } from './support/stack';
 
 let stack: TestStack;
@@ -108,4 +109,17 @@ test('the members routes are in the OpenAPI document', async () => {
     expect.arrayContaining(['/v1/organizations/{id}/members', '/v1/organizations/{id}/members/{memberId}']),
   );
   expect(doc.body.components.schemas.CreateMember.required).toEqual(['email', 'name']);
+});
+
+test("who looks after an organisation (add and remove members, revoke keys): a manager, or a member of that very organisation in the web app; not an agency's or a fabrique's key", () => {
+  const { fabrique, fabrique2, manager } = stack.orgs;
+  const member = { type: 'fabrique', orgId: fabrique.id, admin: false, memberId: 'a-member' } as const;
+  const key = { type: 'fabrique', orgId: fabrique.id, admin: false, keyId: 'a-key' } as const;
+  expect(mayLookAfter(member, fabrique.id)).toBe(true);
+  expect(mayLookAfter(member, fabrique2.id)).toBe(false);
+  expect(mayLookAfter(key, fabrique.id)).toBe(false);
+  expect(mayLookAfter({ type: 'manager', orgId: manager.id, admin: false, keyId: 'k' }, fabrique2.id)).toBe(
+    true,
+  );
+  expect(mayLookAfter({ type: 'manager', orgId: null, admin: true }, fabrique2.id)).toBe(true);
 });

@@ -226,6 +226,100 @@ test('a manager issues a key for their own organisation, shown once, and revokes
   expect(await stack.db.apiKey.count({ where: { organizationId: stack.orgs.agency2.id } })).toBe(keys);
 });
 
+test('every member looks after their own organisation on /mon-organisation: adds and removes members, issues a key and revokes it; nothing of another organisation', async () => {
+  const karim = await addMember(stack, stack.orgs.fabrique2, 'Karim Fabrique');
+  const org = stack.orgs.fabrique2;
+  const page = await memberPage(karim);
+  await page.getByRole('link', { name: 'Mon organisation' }).click();
+  await page.waitForURL('**/mon-organisation');
+  expect(await page.locator('h1').innerText()).toBe(org.name);
+  expect(await page.getByRole('link', { name: 'Mon organisation' }).getAttribute('aria-current')).toBe(
+    'page',
+  );
+  expect(await rowTexts(page, 'Membres')).toContainEqual(expect.stringContaining('Karim Fabrique (vous)'));
+  await check(page, 'mon-organisation');
+
+  // A member added by a colleague: told to the organisation's email.
+  const email = `colleague-${tag()}@members.test`;
+  await page.getByLabel('Nom et prénom').fill('Inès Collègue');
+  await page.locator('#email').fill(email);
+  await page.getByRole('button', { name: 'Ajouter le membre' }).click();
+  await page.waitForURL('**/mon-organisation?fait=membre');
+  expect(await rowTexts(page, 'Membres')).toContainEqual(expect.stringContaining(`Inès Collègue ${email}`));
+  await stack.inbox.waitForTemplate('member-added', org.email);
+
+  // A key for the organisation's software, shown once; it acts as the fabrique.
+  await page.getByRole('button', { name: 'Créer une clé d’API' }).click();
+  const apiKey = await page.locator('#cle-api').innerText();
+  const keyId = apiKey.split('_')[1] as string;
+  expect((await stack.request('GET', '/v1/journeys', apiKey)).status).toBe(200);
+  expect((await stack.request('GET', '/v1/organizations', apiKey)).status).toBe(403);
+  await page.goto('/mon-organisation');
+  expect(await page.locator('main').innerText()).not.toContain(apiKey);
+  await page.getByRole('link', { name: `Révoquer la clé ${keyId}` }).click();
+  expect(await page.getByRole('navigation', { name: 'vous êtes ici :' }).innerText()).toContain(
+    'Mon organisation',
+  );
+  await check(page, 'mon-organisation-revoquer-cle');
+  await page.getByRole('button', { name: 'Révoquer cette clé' }).click();
+  await page.waitForURL('**/mon-organisation?fait=revoquee');
+  expect((await stack.request('GET', '/v1/journeys', apiKey)).status).toBe(401);
+
+  // The colleague leaves; their sessions end.
+  const ines = await stack.db.member.findFirstOrThrow({ where: { email, removedAt: null } });
+  const inesPage = await memberPage({ id: ines.id, email, name: 'Inès Collègue' });
+  await page.getByRole('link', { name: 'Retirer Inès Collègue' }).click();
+  await page.getByRole('button', { name: 'Retirer ce membre' }).click();
+  await page.waitForURL('**/mon-organisation?fait=retire');
+  expect(await rowTexts(page, 'Membres')).not.toContainEqual(expect.stringContaining(email));
+  await inesPage.goto('/parcours');
+  expect(new URL(inesPage.url()).pathname).toBe('/connexion');
+
+  // Audited as the member who did it, as the API audits.
+  const audit = await stack.db.auditEntry.findMany({
+    where: { targetId: org.id, details: { path: ['byMemberId'], equals: karim.id } },
+    orderBy: { at: 'asc' },
+  });
+  expect(
+    audit.map((a) => [a.action, a.actorType, (a.details as { byMemberId?: string }).byMemberId]),
+  ).toEqual([
+    ['member.add', 'fabrique', karim.id],
+    ['api-key.issue', 'fabrique', karim.id],
+    ['api-key.revoke', 'fabrique', karim.id],
+    ['member.remove', 'fabrique', karim.id],
+  ]);
+
+  // Another organisation's member or key, forged into the paths: not found, nothing changes.
+  const other = await addMember(stack, stack.orgs.agency2, 'Autre Organisation');
+  const otherKey = await stack.db.apiKey.findFirstOrThrow({
+    where: { organizationId: stack.orgs.agency2.id, revokedAt: null },
+  });
+  const csrf = await page.locator('input[name=_csrf]').first().inputValue();
+  for (const path of [
+    `/mon-organisation/membres/${other.id}/retirer`,
+    `/mon-organisation/cles/${otherKey.id}/revoquer`,
+  ]) {
+    expect([path, (await page.goto(path))?.status()]).toEqual([path, 404]);
+    const forged = await page.context().request.post(path, { form: { _csrf: csrf }, maxRedirects: 0 });
+    expect([path, forged.status()]).toEqual([path, 404]);
+  }
+  expect((await stack.db.member.findUniqueOrThrow({ where: { id: other.id } })).removedAt).toBeNull();
+  expect((await stack.db.apiKey.findUniqueOrThrow({ where: { id: otherKey.id } })).revokedAt).toBeNull();
+});
+
+test('with JavaScript off, an agency member issues a key on /mon-organisation', async () => {
+  const claire = await addMember(stack, stack.orgs.agency2, 'Claire Agence');
+  const page = await memberPage(claire, false);
+  await page.goto('/mon-organisation');
+  expect(await page.locator('h1').innerText()).toBe(stack.orgs.agency2.name);
+  await page.getByRole('button', { name: 'Créer une clé d’API' }).click();
+  const apiKey = await page.locator('#cle-api').innerText();
+  expect(apiKey).toMatch(/^pk_[0-9a-f]{16}_/);
+  expect((await stack.request('GET', '/v1/journeys', apiKey)).status).toBe(200);
+  const issued = await stack.db.apiKey.findUniqueOrThrow({ where: { id: apiKey.split('_')[1] as string } });
+  expect(issued.organizationId).toBe(stack.orgs.agency2.id);
+});
+
 test('only managers open /organisations and /courriels; a post without its CSRF token changes nothing', async () => {
   const agent = await addMember(stack, stack.orgs.agency, 'Claire Agence');
   const fabriqueMember = await addMember(stack, stack.orgs.fabrique, 'Karim Fabrique');

@@ -1,7 +1,7 @@
 // The web app for people, served by the API process: sign-in by emailed link,
 // the journeys (and their CSV export), their actions, referrals (one by one
-// or from a CSV file), the dashboard, organisations and the emails that need
-// a person. Each group of pages gets the same stack: cookies, form bodies,
+// or from a CSV file), the dashboard, organisations (all of them for managers,
+// each member's own) and the emails that need a person. Each group of pages gets the same stack: cookies, form bodies,
 // the signed-in member, CSRF on every POST, and errors shown as pages.
 import path from 'node:path';
 import cookieParser from 'cookie-parser';
@@ -20,7 +20,8 @@ import { journeysCsv } from './routes/journeys-csv';
 import { emailsToReviewRoutes } from './routes/emails-to-review';
 import { home } from './routes/home';
 import { journeyPageRoutes } from './routes/journeys';
-import { organizationRoutes } from './routes/organizations';
+import { organizationPageRoutes, organizationRoutes } from './routes/organizations';
+import { MINE } from './views/organizations';
 import { referralRoutes } from './routes/referral';
 import { agencyOnly, receiveUpload, referralImportRoutes } from './routes/referral-import';
 import { signInRoutes, signOut, type SignInLimits } from './routes/sign-in';
@@ -95,6 +96,7 @@ export function webRoutes(deps: WebDeps): Router {
   router.use('/orienter/import', ...uploadPage, referralImportRoutes(deps), noPage, errors);
   router.use('/orienter', ...page, requireMember, referralRoutes(deps), noPage, errors);
   router.use('/organisations', ...page, requireMember, organizationRoutes(deps), noPage, errors);
+  router.use('/mon-organisation', ...page, requireMember, organizationPageRoutes(deps, MINE), noPage, errors);
   router.use('/courriels', ...page, requireMember, emailsToReviewRoutes(deps), noPage, errors);
   router.get('/', ...page, home, errors);
   return router;

@@ -1,7 +1,9 @@
 // /organisations (managers): the organisations, creating one with its first
 // member, each one's members (add, remove) and API keys (revoke; issue for
-// one's own organisation, the key shown once). The rules and the audit are
-// the API's: api/organizations.ts, api/members.ts, api/organization-keys.ts.
+// one's own organisation, the key shown once). /mon-organisation (every
+// member): the same page for their own organisation. The rules and the
+// audit are the API's: api/organizations.ts, api/members.ts,
+// api/organization-keys.ts.
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { assertRole, caller } from '../../api/auth';
 import { addMember, findActiveMember, removeMember } from '../../api/members';
@@ -14,7 +16,15 @@ import { describeField, postedValues, withValues, type FormField } from '../form
 import { ORGANIZATION_FIELD_HINTS, ORGANIZATION_FIELD_LABELS, ROLE_LABELS } from '../labels';
 import { render } from '../render';
 import type { WebDeps } from '../server';
-import { listPage, memberFields, organizationOr404, organizationPage, orgId } from '../views/organizations';
+import {
+  listPage,
+  MANAGED,
+  memberFields,
+  organizationOr404,
+  organizationPage,
+  orgId,
+  type OrganizationPlace,
+} from '../views/organizations';
 
 /** Only managers manage organisations: anyone else finds no page here. */
 const managerOnly: RequestHandler = (req, _res, next) => {
@@ -122,17 +132,39 @@ export function organizationRoutes(deps: WebDeps): Router {
     res.redirect(303, `/organisations/${created.id}?fait=creee`);
   });
 
-  router.get('/:id', async (req, res) => {
-    render(
-      res,
-      'organization',
-      await organizationPage(deps, caller(req), req.params.id, { notice: notice(req) }),
-    );
+  router.use('/:id', organizationPageRoutes(deps, MANAGED));
+  return router;
+}
+
+/**
+ * One organisation's page and what is done from it, wherever it lives
+ * (`place`): its members (add; remove after confirming) and its keys (issue,
+ * shown once; revoke after confirming). Who may do each is the API's rule
+ * (api/members.ts, api/organization-keys.ts), checked there.
+ */
+export function organizationPageRoutes(deps: WebDeps, place: OrganizationPlace): Router {
+  const router = Router({ mergeParams: true });
+  const page = (req: Request, extra: Parameters<typeof organizationPage>[4] = {}) =>
+    organizationPage(deps, caller(req), place, place.orgIdOf(req), extra);
+  /** The page asking to confirm a removal or a revocation; "Annuler" leads back to the organisation. */
+  const confirm = (
+    res: Response,
+    org: { id: string; name: string },
+    what: { title: string; message: string; action: string; button: string },
+  ) =>
+    render(res, 'confirm', {
+      ...what,
+      section: place.section,
+      crumbs: place.crumbs,
+      back: { href: place.href(org.id), label: place.label(org) },
+    });
+
+  router.get('/', async (req, res) => {
+    render(res, 'organization', await page(req, { notice: notice(req) }));
   });
 
-  router.post('/:id/membres', async (req, res) => {
-    const c = caller(req);
-    const id = orgId(req.params.id);
+  router.post('/membres', async (req, res) => {
+    const id = place.orgIdOf(req);
     const fields = memberFields();
     const values = postedValues(req.body);
     const parsed = CreateMember.safeParse({
@@ -143,8 +175,8 @@ export function organizationRoutes(deps: WebDeps): Router {
     if (!parsed.success) errors = zodErrors(parsed.error, fields, values);
     else {
       try {
-        await addMember(deps, c, id, parsed.data);
-        return res.redirect(303, `/organisations/${id}?fait=membre`);
+        await addMember(deps, caller(req), id, parsed.data);
+        return res.redirect(303, `${place.href(id)}?fait=membre`);
       } catch (err) {
         if (!(err instanceof Problem) || err.status !== 409) throw err;
         errors = {
@@ -158,66 +190,60 @@ export function organizationRoutes(deps: WebDeps): Router {
         };
       }
     }
-    const page = await organizationPage(deps, c, id, {
+    const shown = await page(req, {
       memberForm: withValues(fields, values, errors.fields),
       memberErrors: errors,
     });
-    render(res, 'organization', page, 422);
+    render(res, 'organization', shown, 422);
   });
 
-  router.get('/:id/membres/:memberId/retirer', async (req, res) => {
-    const org = await organizationOr404(deps, req.params.id);
+  router.get('/membres/:memberId/retirer', async (req, res) => {
+    const org = await organizationOr404(deps, place.orgIdOf(req));
     const member = await deps.db.member.findFirst({
       where: { id: orgId(req.params.memberId), organizationId: org.id, removedAt: null },
     });
     if (!member) throw notFound('No such member.');
-    render(res, 'confirm', {
+    confirm(res, org, {
       title: `Retirer ${member.name} de ${org.name}`,
-      section: 'organisations',
-      back: { href: `/organisations/${org.id}`, label: org.name },
       message:
         member.id === caller(req).memberId
           ? 'C’est vous : vous serez déconnecté·e aussitôt et ne pourrez plus vous connecter.'
           : `${member.name} (${member.email}) ne pourra plus se connecter à Parcours ; ses sessions se terminent aussitôt. L’organisation en est informée par courriel.`,
-      action: `/organisations/${org.id}/membres/${member.id}/retirer`,
+      action: `${place.href(org.id)}/membres/${member.id}/retirer`,
       button: 'Retirer ce membre',
     });
   });
 
-  router.post('/:id/membres/:memberId/retirer', async (req, res) => {
-    const id = orgId(req.params.id);
+  router.post('/membres/:memberId/retirer', async (req, res) => {
+    const id = place.orgIdOf(req);
     await removeMember(deps, caller(req), id, orgId(req.params.memberId));
-    res.redirect(303, `/organisations/${id}?fait=retire`);
+    res.redirect(303, `${place.href(id)}?fait=retire`);
   });
 
-  router.post('/:id/cles', async (req, res) => {
-    const c = caller(req);
-    const id = orgId(req.params.id);
-    const newKey = await issueKeyFor(deps.db, c, id);
+  router.post('/cles', async (req, res) => {
+    const newKey = await issueKeyFor(deps.db, caller(req), place.orgIdOf(req));
     // The key is in this page only: no cache keeps it.
     res.set('Cache-Control', 'no-store');
-    render(res, 'organization', await organizationPage(deps, c, id, { newKey }));
+    render(res, 'organization', await page(req, { newKey }));
   });
 
-  router.get('/:id/cles/:keyId/revoquer', async (req, res) => {
-    const org = await organizationOr404(deps, req.params.id);
+  router.get('/cles/:keyId/revoquer', async (req, res) => {
+    const org = await organizationOr404(deps, place.orgIdOf(req));
     const keyId = String(req.params.keyId);
     const key = (await listKeys(deps.db, org.id)).find((k) => k.keyId === keyId && !k.revokedAt);
     if (!key) throw notFound('No such key.');
-    render(res, 'confirm', {
+    confirm(res, org, {
       title: `Révoquer la clé ${key.keyId}`,
-      section: 'organisations',
-      back: { href: `/organisations/${org.id}`, label: org.name },
       message: `Les logiciels de ${org.name} qui utilisent cette clé perdront l’accès à l’API aussitôt. C’est sans retour : une autre clé devra être créée.`,
-      action: `/organisations/${org.id}/cles/${key.keyId}/revoquer`,
+      action: `${place.href(org.id)}/cles/${key.keyId}/revoquer`,
       button: 'Révoquer cette clé',
     });
   });
 
-  router.post('/:id/cles/:keyId/revoquer', async (req, res) => {
-    const id = orgId(req.params.id);
+  router.post('/cles/:keyId/revoquer', async (req, res) => {
+    const id = place.orgIdOf(req);
     await revokeKey(deps.db, caller(req), id, String(req.params.keyId));
-    res.redirect(303, `/organisations/${id}?fait=revoquee`);
+    res.redirect(303, `${place.href(id)}?fait=revoquee`);
   });
 
   return router;

@@ -1,8 +1,9 @@
-// The /organisations pages' data, prepared before rendering: the list with
-// each organisation's members and keys counted, and one organisation with its
-// members, its keys and its audit log in words.
+// The /organisations and /mon-organisation pages' data, prepared before
+// rendering: the list with each organisation's members and keys counted, and
+// one organisation with its members, its keys and its audit log in words.
+import type { Request } from 'express';
 import { z } from 'zod';
-import type { Caller } from '../../api/auth';
+import { caller, type Caller } from '../../api/auth';
 import type { IssuedKey } from '../../api/api-keys';
 import { listMembers } from '../../api/members';
 import { listKeys, mayIssueKey } from '../../api/organization-keys';
@@ -29,6 +30,40 @@ export function memberFields(): FormField[] {
     },
   ];
 }
+
+/**
+ * Where an organisation's page lives: `/organisations/:id` for managers, who
+ * look after every organisation; `/mon-organisation` for each member's own.
+ */
+export interface OrganizationPlace {
+  /** The organisation a request is about. */
+  orgIdOf(req: Request): string;
+  /** Its page. */
+  href(orgId: string): string;
+  /** The menu entry it sits under. */
+  section: 'organisations' | 'mon-organisation';
+  /** The breadcrumb above the organisation's page (none: it is a page of the menu). */
+  crumbs: { href: string; label: string }[];
+  /** How the pages under it (confirmations) name it in their breadcrumb. */
+  label(org: { name: string }): string;
+}
+
+export const MANAGED: OrganizationPlace = {
+  orgIdOf: (req) => orgId(req.params.id),
+  href: (id) => `/organisations/${id}`,
+  section: 'organisations',
+  crumbs: [{ href: '/organisations', label: 'Organisations' }],
+  label: (org) => org.name,
+};
+
+export const MINE: OrganizationPlace = {
+  // A page of a signed-in member: their session names their organisation.
+  orgIdOf: (req) => orgId(caller(req).orgId),
+  href: () => '/mon-organisation',
+  section: 'mon-organisation',
+  crumbs: [],
+  label: () => 'Mon organisation',
+};
 
 export function orgId(raw: unknown): string {
   const id = Id.safeParse(raw);
@@ -72,6 +107,7 @@ function actorText(entry: { actorType: string; details: unknown }, names: Map<st
 export async function organizationPage(
   deps: WebDeps,
   c: Caller,
+  place: OrganizationPlace,
   raw: unknown,
   extra: {
     memberForm?: FormField[];
@@ -94,8 +130,9 @@ export async function organizationPage(
   }
   const people = await deps.db.member.findMany({ where: { id: { in: [...memberIds] } } });
   const names = new Map(people.map((m) => [m.id, m.name]));
-  const base = `/organisations/${org.id}`;
+  const base = place.href(org.id);
   return {
+    place: { section: place.section, crumbs: place.crumbs },
     org: {
       id: org.id,
       name: org.name,
