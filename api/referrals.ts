@@ -6,7 +6,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { z } from 'zod';
 import { ageBand } from '../domain/codes';
 import { ageAt, atMidnight } from '../domain/dates';
-import type { JourneyInput } from '../domain/journey-state';
+import { JOURNEY_REVISION, type JourneyInput } from '../domain/journey-state';
 import type { TimingPolicy } from '../domain/policy';
 import { JOURNEY_WORKFLOW, workflowIdFor, type LearnerJourney } from '../workflows/messages';
 import { requestHash } from './idempotency';
@@ -183,6 +183,7 @@ export function workflowInput(
     fabriqueId: j.fabriqueId,
     referredAt: j.referredAt.toISOString(),
     policy: (j.policy as TimingPolicy | null) ?? fallback,
+    revision: JOURNEY_REVISION,
     ...(referredBy && (referredBy.keyId || referredBy.memberId) ? { referredBy } : {}),
   };
 }

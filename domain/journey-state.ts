@@ -43,7 +43,26 @@ export interface JourneyInput {
   historyLimit?: number;
   /** Set when the journey continues from an earlier run of its workflow. */
   carried?: CarriedJourney;
+  /**
+   * The revision of the workflow code the journey was started for
+   * (JOURNEY_REVISION). A journey without one asks `patched()` at each
+   * change made since it could have started.
+   */
+  revision?: number;
 }
+
+/**
+ * The workflow code revision new journeys start under. Revision 1 runs
+ * every change that a patch guards (`refer-before-handlers`,
+ * `retention-after-close`, `continue-as-new`) without asking `patched()`:
+ * each patch leaves a marker in the history and an upsert of Temporal's
+ * TemporalChangeVersion search attribute, that is a write of the journey's
+ * visibility row (74 indexes on the PostgreSQL server), where a journey
+ * started with this revision knows already which code it runs.
+ * A change to logic that running journeys execute still takes a patch:
+ * revisions only spare new journeys the patches that came before them.
+ */
+export const JOURNEY_REVISION = 1;
 
 /** What a journey's workflow run hands to the next one when it continues as new. */
 export interface CarriedJourney {

@@ -12,7 +12,7 @@ const FAST_FOLLOW_UPS = { followUpOffsets: { '3m': 'PT1S', '6m': 'PT2S' } };
 
 let stack: TestStack;
 let expiring: TestStack;
-const { PendingWorkflowTaskState } = temporal.api.enums.v1;
+const { EventType, PendingWorkflowTaskState } = temporal.api.enums.v1;
 
 /** Every learner and free text this file sends, to search histories for. */
 const personal: string[] = [];
@@ -250,6 +250,17 @@ test('a referral nobody decides on expires, and the agency and the learner are t
   await expiring.inbox.waitFor(j.id, 'expired.agency');
   await expiring.inbox.waitFor(j.id, 'expired.learner');
   expect(await outcome(expiring, j.id)).toEqual({ status: 'expired', endReason: 'no_decision' });
+  // Started at today's revision, it ran the code of every earlier patch,
+  // the wait for its retention and its erasure included, without writing a
+  // patch marker or upserting a search attribute (each a write of its row in
+  // Temporal's visibility store).
+  expect(await expiring.result(j.id)).toEqual({ status: 'expired', endReason: 'no_decision' });
+  const events = (await fetchHistory(expiring.client, j.id)).events ?? [];
+  const types = events.map((e) => e.eventType);
+  expect(types).not.toContain(EventType.EVENT_TYPE_MARKER_RECORDED);
+  expect(types).not.toContain(EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES);
+  const activities = events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+  expect(activities.at(-1)).toBe('erasePersonalData');
   await recordHistory(expiring.client, j.id, 'expired-journey');
 });
 

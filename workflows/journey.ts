@@ -18,6 +18,7 @@ import { applyAction, applyTimer } from '../domain/journey-changes';
 import { ActionRefused, checkAction } from '../domain/journey-checks';
 import {
   initialState,
+  JOURNEY_REVISION,
   journalView,
   type ActionOutcome,
   type EventDetails,
@@ -68,7 +69,7 @@ class LearnerJourney {
     // An Update delivered with the workflow's start runs, up to its first
     // await, as soon as its handler is registered: the referral takes its
     // sequence number and status first, so the timeline reads as it happened.
-    if (!this.input.carried && patched('refer-before-handlers')) this.referral = this.stampReferral();
+    if (!this.input.carried && this.runsPatch('refer-before-handlers')) this.referral = this.stampReferral();
     for (const action of ACTIONS) {
       setHandler(actionUpdates[action], (request: ActionRequest) => this.act(action, request), {
         validator: (request: ActionRequest) => this.validate(action, request),
@@ -96,7 +97,7 @@ class LearnerJourney {
     await this.sendPendingEmails();
     // Journeys that ended before retention existed completed here: their
     // histories must replay without the timer.
-    if (patched('retention-after-close')) await this.eraseAfterRetention();
+    if (this.runsPatch('retention-after-close')) await this.eraseAfterRetention();
     return { status: this.state.status, endReason: this.state.endReason };
   }
 
@@ -110,7 +111,15 @@ class LearnerJourney {
    */
   private mustContinueAsNew(): boolean {
     if (isTerminal(this.state.status)) return false;
-    return runIsLong(this.input.historyLimit, this.updatesThisRun) && patched('continue-as-new');
+    return runIsLong(this.input.historyLimit, this.updatesThisRun) && this.runsPatch('continue-as-new');
+  }
+
+  /**
+   * Whether the journey runs the code a patch brought: always from revision
+   * 1 on (no marker, no search-attribute upsert), else as its history says.
+   */
+  private runsPatch(patchId: 'refer-before-handlers' | 'retention-after-close' | 'continue-as-new'): boolean {
+    return (this.input.revision ?? 0) >= 1 || patched(patchId);
   }
 
   /**
@@ -127,6 +136,8 @@ class LearnerJourney {
     if (isTerminal(this.state.status)) return;
     await continueAsNew<typeof learnerJourney>({
       ...this.input,
+      // The new run starts on today's code, whatever revision the first one had.
+      revision: JOURNEY_REVISION,
       carried: {
         state: this.state,
         keyedUpdates: this.updateIds.slice(-UPDATE_IDS_CARRIED),
