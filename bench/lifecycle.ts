@@ -104,15 +104,35 @@ export async function measureLifecycle(
 ): Promise<Record<string, unknown>> {
   const parcours: ParcoursRound = { wallMs: 0, drivenMs: 0, closed: 0, emailsSent: 0, retries: 0 };
   const raw: RawRound = { wallMs: 0, drivenMs: 0, completed: 0 };
-  const rounds: { journeys: number; parcoursMs: number; rawMs: number; ratio: number }[] = [];
+  const rounds: {
+    journeys: number;
+    parcoursMs: number;
+    rawMs: number;
+    ratio: number;
+    /** CPU time (ms) per journey / per raw workflow of each process, in this round: where the time went. */
+    cpuMsPerJourney: Record<string, number>;
+    cpuMsPerRaw: Record<string, number>;
+    /** Resident size (MB) at the round's end: the journey workers', the Temporal server's. */
+    workerMb: number;
+    serverMb: number;
+  }[] = [];
+  const cpuPer = (a: Record<string, number>, z: Record<string, number>, m: number) =>
+    Object.fromEntries(
+      Object.keys(z)
+        .map((k) => [k, Math.round((((z[k] ?? 0) - (a[k] ?? 0)) / m) * 10) / 10] as const)
+        .filter(([, x]) => x !== 0),
+    );
   let result: Record<string, unknown> = {};
   log(
     `lifecycle: ${n} journeys, referral to closed, 16 at once, against as many raw workflows, in rounds of ${roundSize}…`,
   );
   for (let done = 0; done < n;) {
     const m = Math.min(roundSize, n - done);
+    const cpu0 = b.cpuMs();
     const p = await parcoursRound(b, emailsPerJourney, m);
+    const cpu1 = b.cpuMs();
     const r = await rawRound(b, shape, m);
+    const cpu2 = b.cpuMs();
     done += m;
     for (const k of Object.keys(parcours) as (keyof ParcoursRound)[]) parcours[k] += p[k];
     for (const k of Object.keys(raw) as (keyof RawRound)[]) raw[k] += r[k];
@@ -121,6 +141,10 @@ export async function measureLifecycle(
       parcoursMs: ms(p.wallMs),
       rawMs: ms(r.wallMs),
       ratio: ratioOf(p.wallMs, r.wallMs),
+      cpuMsPerJourney: cpuPer(cpu0, cpu1, m),
+      cpuMsPerRaw: cpuPer(cpu1, cpu2, m),
+      workerMb: b.workerMb(),
+      serverMb: b.serverMb(),
     });
     result = {
       journeys: done,
@@ -134,7 +158,9 @@ export async function measureLifecycle(
     log(
       `lifecycle: ${done}/${n}: this round ${ms(p.wallMs / 1000)} s / raw ${ms(r.wallMs / 1000)} s = ${ratioOf(p.wallMs, r.wallMs)}; ` +
         `so far ${ms(parcours.wallMs / 1000)} s / ${ms(raw.wallMs / 1000)} s = ${ratioOf(parcours.wallMs, raw.wallMs)}, ` +
-        `${parcours.closed} closed, ${parcours.emailsSent} emails, ${raw.completed} raw completed`,
+        `${parcours.closed} closed, ${parcours.emailsSent} emails, ${raw.completed} raw completed; ` +
+        `CPU ms per journey ${JSON.stringify(rounds.at(-1)?.cpuMsPerJourney)}, per raw ${JSON.stringify(rounds.at(-1)?.cpuMsPerRaw)}; ` +
+        `worker ${b.workerMb()} MB, server ${b.serverMb()} MB`,
     );
     progress(result);
   }

@@ -47,6 +47,12 @@ export interface Config {
   metricsToken?: string;
   /** Where the worker's Temporal SDK metrics are served for Prometheus (WORKER_METRICS_HOST, WORKER_METRICS_PORT); none by default. */
   workerMetrics?: { host: string; port: number };
+  /**
+   * How many journeys' workflows a worker keeps in memory between their
+   * steps (WORKER_MAX_CACHED_WORKFLOWS); by default the Temporal SDK's, sized
+   * from the heap limit (about 2,300 for Node's 4 GB).
+   */
+  maxCachedWorkflows?: number;
   /** Where `npm start` keeps the dev server's journeys, the keys and the mail (PARCOURS_DATA_DIR). */
   dataDir: string;
   /** Signs the web app's CSRF tokens (CSRF_SECRET); needed alike by every API process. */
@@ -112,6 +118,10 @@ function positiveInt(name: string, value: string | undefined, fallback: number):
   if (!Number.isInteger(n) || n <= 0)
     throw new Error(`${name} must be a positive whole number, got ${value}`);
   return n;
+}
+
+function optionalPositiveInt(name: string, value: string | undefined): number | undefined {
+  return value === undefined || value === '' ? undefined : positiveInt(name, value, 0);
 }
 
 /** Express's `trust proxy`: false, true (every proxy), a number of hops, or addresses and subnets. */
@@ -202,6 +212,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: logLevel(env.LOG_LEVEL),
     metricsToken: metricsToken(env.METRICS_TOKEN),
     workerMetrics: workerMetrics(env),
+    maxCachedWorkflows: optionalPositiveInt('WORKER_MAX_CACHED_WORKFLOWS', env.WORKER_MAX_CACHED_WORKFLOWS),
     dataDir: path.resolve(env.PARCOURS_DATA_DIR || DEFAULTS.dataDir),
     csrfSecret: env.CSRF_SECRET || undefined,
     webhooks: { retry: webhookRetryFromEnv(env), rules: destinationRulesFor(env) },

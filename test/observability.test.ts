@@ -217,6 +217,38 @@ test('the worker serves its Temporal SDK metrics on its own port, and logs JSON 
   }
 }, 120_000);
 
+test('a worker told to keep 2 journeys in memory keeps no more, and still takes the next action of one it let go', async () => {
+  await stack.stopWorker();
+  const port = await freePort();
+  const worker = new WorkerProcess('small-cache-worker', stack, {
+    WORKER_METRICS_PORT: String(port),
+    WORKER_MAX_CACHED_WORKFLOWS: '2',
+  });
+  try {
+    await worker.start();
+    const journeys: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const { id } = await stack.refer();
+      await stack.atRest(id);
+      journeys.push(id);
+    }
+    const cached = (text: string) =>
+      Number(/^temporal_sticky_cache_size\{[^}]*\} (\d+)/m.exec(text)?.[1] ?? NaN);
+    const before = await scrape(`http://127.0.0.1:${port}/metrics`);
+    expect(cached(before)).toBeLessThanOrEqual(2);
+    // The first journey left the cache for the later ones: its workflow is replayed from its history to take the action.
+    const first = journeys[0] as string;
+    const reviewed = await stack.must(first, 'take-in-review', stack.orgs.fabrique.key);
+    expect(reviewed.status).toBe('in_review');
+    await stack.atRest(first);
+    expect(stack.inbox.of(first, 'in-review.learner')).toHaveLength(1);
+    expect(cached(await scrape(`http://127.0.0.1:${port}/metrics`))).toBeLessThanOrEqual(2);
+  } finally {
+    await worker.kill();
+    await stack.startWorker();
+  }
+}, 120_000);
+
 test('the API process logs JSON lines: one per request with its route pattern, status and duration', async () => {
   const token = randomBytes(24).toString('hex');
   const api = new ApiProcess(await freePort(), {

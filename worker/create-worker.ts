@@ -16,6 +16,8 @@ export interface JourneyWorkerOptions extends ActivityDeps {
   identity?: string;
   /** Payload encryption keys; the same as the clients'. */
   encryption?: EncryptionKeys;
+  /** Workflows kept in memory between their tasks; the SDK's default (from the heap limit) without it. */
+  maxCachedWorkflows?: number;
 }
 
 export async function createJourneyWorker(options: JourneyWorkerOptions): Promise<Worker> {
@@ -34,6 +36,7 @@ export async function createJourneyWorker(options: JourneyWorkerOptions): Promis
     // A journey cached by a worker that died goes to another worker after
     // this long (10 s by default), so its next action is not held up.
     stickyQueueScheduleToStartTimeout: '3 seconds',
+    ...(options.maxCachedWorkflows ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
     ...code,
   });
 }

@@ -24,6 +24,7 @@ async function main(logger: Logger, config: Config): Promise<void> {
     taskQueue: config.temporal.taskQueue,
     workflowBundlePath: bundlePathFromEnv(),
     encryption: config.encryption,
+    maxCachedWorkflows: config.maxCachedWorkflows,
     db,
     mailer,
     mailFrom: config.mailFrom,

@@ -18,6 +18,7 @@ runProcess('worker', async (logger, config) => {
     activities: { noop: async () => {} },
     shutdownGraceTime: '10 seconds',
     stickyQueueScheduleToStartTimeout: '3 seconds',
+    ...(config.maxCachedWorkflows ? { maxCachedWorkflows: config.maxCachedWorkflows } : {}),
   });
   logger.info(`polling task queue ${config.temporal.taskQueue} (raw baseline)`);
   try {
