@@ -29,7 +29,11 @@ function workerNamed(name: string): WorkerProcess {
 
 /**
  * Each email of the journey was delivered, and every copy of one email
- * carries its one Message-ID; the log counts each copy beyond the first.
+ * carries its one Message-ID. The log counts each send whose first attempt
+ * died with its outcome unknown: a copy beyond the first is always counted,
+ * but a count may stand for an attempt killed before the SMTP server had
+ * the message (one copy, counted once), as when the killed worker was also
+ * sending the journey's other email.
  */
 async function expectEveryEmailAccountedFor(journeyId: string, templates: string[]) {
   for (const template of templates) {
@@ -37,7 +41,11 @@ async function expectEveryEmailAccountedFor(journeyId: string, templates: string
       stack.db.notification.findFirst({ where: { journeyId, template, status: 'sent' } }),
     );
     const copies = stack.inbox.of(journeyId, template);
-    expect({ template, copies: copies.length }).toEqual({ template, copies: 1 + row.resentAfterCrash });
+    expect({ template, received: copies.length >= 1 }).toEqual({ template, received: true });
+    expect({ template, uncounted: Math.max(0, copies.length - 1 - row.resentAfterCrash) }).toEqual({
+      template,
+      uncounted: 0,
+    });
     expect(new Set(copies.map((c) => `<${c.messageId.replace(/^<|>$/g, '')}>`))).toEqual(
       new Set([row.messageId]),
     );
@@ -52,21 +60,25 @@ test('a worker killed while it hands an email to SMTP: the other sends it again 
   const killedAt = Date.now();
   await victim.kill();
   release();
-
-  const row = await waitFor('the email sent again', () =>
-    stack.db.notification.findFirst({
-      where: { journeyId: j.id, template: 'referral-new.fabrique', status: 'sent' },
-    }),
-  );
-  const resentAfter = Date.now() - killedAt;
-  expect(row).toMatchObject({ resentAfterCrash: 1, attempts: 2 });
-  expect(stack.inbox.of(j.id, 'referral-new.fabrique')).toHaveLength(2);
-  await expectEveryEmailAccountedFor(j.id, ['referral-new.fabrique', 'referral-received.learner']);
-  // The send's heartbeat timeout (10 s) bounds the wait, well before its
-  // start-to-close timeout (a minute) would, even on a loaded machine.
-  expect(resentAfter).toBeLessThan(45_000);
-  console.log(`email resent ${resentAfter} ms after its worker was killed`);
-  await victim.start();
+  try {
+    const row = await waitFor('the email sent again', () =>
+      stack.db.notification.findFirst({
+        where: { journeyId: j.id, template: 'referral-new.fabrique', status: 'sent' },
+      }),
+    );
+    const resentAfter = Date.now() - killedAt;
+    // The SMTP server had the held email: both copies arrived, the second counted.
+    expect(row).toMatchObject({ resentAfterCrash: 1, attempts: 2 });
+    expect(stack.inbox.of(j.id, 'referral-new.fabrique')).toHaveLength(2);
+    await expectEveryEmailAccountedFor(j.id, ['referral-new.fabrique', 'referral-received.learner']);
+    // The send's heartbeat timeout (10 s) bounds the wait, well before its
+    // start-to-close timeout (a minute) would, even on a loaded machine.
+    expect(resentAfter).toBeLessThan(45_000);
+    console.log(`email resent ${resentAfter} ms after its worker was killed`);
+  } finally {
+    // The next test needs both workers, whatever this one found.
+    await victim.start();
+  }
 });
 
 test('a worker killed while it writes the read model: the other completes the action, and the read model catches up within 15 s', async () => {

@@ -100,15 +100,27 @@ export function portOpen(port, host = '127.0.0.1') {
   });
 }
 
-/** A TCP port nobody listens on right now. */
+/**
+ * A TCP port nobody listens on right now, and that the kernel will not hand
+ * out again for a minute. Linux draws ephemeral ports at random, so a port
+ * merely closed may be given straight back to the next bind(:0), such as one
+ * of the internal ports the Temporal dev server draws for itself (its own
+ * GetFreePort), and then two processes want it. As that function does, a
+ * connection to the port closed from the listening side leaves it in
+ * TIME_WAIT, which bind(:0) skips; binding it by number still works, both
+ * Node and Go setting SO_REUSEADDR.
+ */
 export function freePort() {
   return new Promise((resolve, reject) => {
-    const server = net.createServer();
+    const server = net.createServer((socket) => socket.destroy());
     server.unref();
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address();
-      server.close(() => resolve(port));
+      const client = net.connect(port, '127.0.0.1');
+      client.once('error', reject);
+      client.once('close', () => server.close(() => resolve(port)));
+      client.resume();
     });
   });
 }
@@ -167,9 +179,15 @@ export async function runServerProcess(command, args, { address, logFile, name, 
   // first, and the server is stopped after them (stop()), so that they can
   // still report to it while they shut down.
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env });
+  // The head (a Go panic's reason comes first) and the tail of what it printed.
+  let head = '';
   let output = '';
+  let printedLength = 0;
   const keep = (chunk) => {
-    output = (output + chunk.toString()).slice(-4000);
+    const text = chunk.toString();
+    printedLength += text.length;
+    if (head.length < 1500) head = (head + text).slice(0, 1500);
+    output = (output + text).slice(-3000);
   };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
@@ -187,7 +205,8 @@ export async function runServerProcess(command, args, { address, logFile, name, 
   const ready = waitForTemporal(address, 90_000, () => child.exitCode === null && child.signalCode === null);
   const first = await Promise.race([ready.then(() => 'ready'), exited.then(() => 'exited')]);
   if (first === 'exited') {
-    throw new Error(`The Temporal ${name} exited at start:\n${output}`);
+    const printed = printedLength <= output.length ? output : `${head}\n[…]\n${output}`;
+    throw new Error(`The Temporal ${name} exited at start:\n${printed}`);
   }
   return {
     address,
