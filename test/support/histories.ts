@@ -37,6 +37,20 @@ export function historyText(history: unknown): string {
   return parts.join('\n');
 }
 
+/**
+ * The values of `forbidden` that `text` holds. A value written only with digits
+ * and separators (a postal code, a birth date) counts only where no letter or
+ * digit touches it: '93200' is a postal code in `"postalCode":"93200"`, not in
+ * an event's task id 1932004 or a uuid's segment; other values count anywhere.
+ */
+export function valuesFound(text: string, forbidden: string[]): string[] {
+  return forbidden.filter((value) => {
+    if (!/^[0-9][0-9 ./-]*$/.test(value)) return text.includes(value);
+    const escaped = value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return new RegExp(`(?<![A-Za-z0-9])${escaped}(?![A-Za-z0-9])`).test(text);
+  });
+}
+
 /** With RECORD_HISTORIES=1, stores a history for the replay test. */
 export async function recordHistory(client: Client, journeyId: string, name: string): Promise<void> {
   if (!process.env.RECORD_HISTORIES) return;
