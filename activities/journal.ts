@@ -2,6 +2,7 @@
 // read model, in one transaction. A retried activity changes nothing twice:
 // the timeline is keyed by (journeyId, seq) and the journey row only moves
 // forward in `version`.
+import { randomUUID } from 'node:crypto';
 import { toDate } from '../domain/dates';
 import type { Db } from '../prisma/client';
 import { Prisma } from '../prisma/client';
@@ -60,10 +61,11 @@ export function createJournal(db: Db, webhooks?: JournalWebhooks) {
       let streams: WebhookStream[] = [];
       await db.$transaction(async (tx) => {
         const texts = await loadTexts(tx, input.textId);
-        const entry = await tx.timelineEntry.upsert({
-          where: { journeyId_seq: { journeyId: input.journeyId, seq: input.seq } },
-          update: {},
-          create: {
+        // One INSERT … ON CONFLICT DO NOTHING: a retry finds the entry it wrote before.
+        let eventId: string = randomUUID();
+        const written = await tx.timelineEntry.createMany({
+          data: {
+            id: eventId,
             journeyId: input.journeyId,
             seq: input.seq,
             at: new Date(input.at),
@@ -76,12 +78,20 @@ export function createJournal(db: Db, webhooks?: JournalWebhooks) {
             actorMemberId: input.actor.memberId ?? null,
             details: { ...input.details, ...texts } as Prisma.InputJsonValue,
           },
+          skipDuplicates: true,
         });
+        if (written.count === 0) {
+          const earlier = await tx.timelineEntry.findUniqueOrThrow({
+            where: { journeyId_seq: { journeyId: input.journeyId, seq: input.seq } },
+            select: { id: true },
+          });
+          eventId = earlier.id;
+        }
         if (webhooks) {
           // The event as the workflow recorded it: its details hold no free text.
           streams = await queueWebhookDeliveries(
             tx,
-            { ...input, eventId: entry.id, at: new Date(input.at), journey: j },
+            { ...input, eventId, at: new Date(input.at), journey: j },
             webhooks.giveUpAfter,
           );
         }

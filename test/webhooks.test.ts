@@ -4,9 +4,12 @@
 // with ids, statuses, codes and dates only; a delivery log and replays.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createJournal } from '../activities/journal';
 import { closeApp, createApp } from '../api/app';
 import { loadConfig } from '../config/env';
+import type { RecordEventInput, WebhookStream } from '../workflows/activity-types';
 import { webhookWorkflowIdFor } from '../workflows/messages';
+import { recordedEvents } from '../worker/reconcile';
 import { verifySignature } from '../webhooks/signature';
 import { postEvent } from '../webhooks/post';
 import { historyText, valuesFound } from './support/histories';
@@ -122,6 +125,30 @@ test('a receiver that answers 500 twice then 200 gets the event three times with
     event: { id: hooks[0]?.eventId, type: 'journey.refer', seq: 1 },
   });
   expect(delivery?.attemptLog.map((a: { statusCode: number }) => a.statusCode)).toEqual([500, 500, 200]);
+});
+
+test('a journal write retried after its commit (its worker died before reporting it) adds no event and no delivery', async () => {
+  const r = await receiver();
+  const sub = await subscribe(stack.orgs.agency, r, ['journey.refer']);
+  const j = await refer();
+  const [delivery] = await settled(stack.orgs.agency, sub.id, j.id);
+  // The activity's input as the workflow scheduled it, run again as Temporal retries it.
+  const [input] = await recordedEvents(stack.client, j.id);
+  const woken: WebhookStream[] = [];
+  const journal = createJournal(stack.db, {
+    giveUpAfter: 'P3D',
+    wake: async (streams) => void woken.push(...streams),
+  });
+  await journal.recordEvent(input as RecordEventInput);
+  const timeline = await stack.db.timelineEntry.findMany({ where: { journeyId: j.id } });
+  expect(timeline.map((t) => [t.seq, t.id])).toEqual([[1, delivery?.event.id]]);
+  // Its stream is woken again (it may have missed the first wake), and finds nothing new to send.
+  expect(woken).toEqual([{ subscriptionId: sub.id, journeyId: j.id }]);
+  const after = await deliveries(stack.orgs.agency, sub.id, `?journeyId=${j.id}`);
+  expect(after.map((d) => [d.id, d.event.id, d.status, d.attempts])).toEqual([
+    [delivery?.id, delivery?.event.id, 'delivered', 1],
+  ]);
+  expect(r.of(j.id)).toHaveLength(1);
 });
 
 test("one journey's events reach an endpoint in seq order under concurrent actions, retries included", async () => {

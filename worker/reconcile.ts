@@ -90,7 +90,7 @@ export async function journeyRuns(
 }
 
 /** The journal writes the workflow made, read back from the histories of all its runs, in order. */
-async function recordedEvents(client: Client, journeyId: string): Promise<RecordEventInput[]> {
+export async function recordedEvents(client: Client, journeyId: string): Promise<RecordEventInput[]> {
   const events: RecordEventInput[] = [];
   for (const e of (await journeyRuns(client, journeyId)).flatMap((run) => run.events)) {
     const scheduled = e.activityTaskScheduledEventAttributes;
