@@ -8,7 +8,7 @@ export { Prisma } from './generated/client.ts';
 /**
  * Errors in the minimal format: Parcours reads their codes, never their text,
  * and the other formats capture a stack trace at every query (to point a code
- * frame at the caller), which was a tenth of the worker's Prisma time.
+ * frame at the caller), which showed in the worker's CPU profile.
  */
 export function createDb(databaseUrl: string): Db {
   return new PrismaClient({
