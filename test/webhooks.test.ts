@@ -8,6 +8,7 @@ import { createJournal } from '../activities/journal';
 import { closeApp, createApp } from '../api/app';
 import { loadConfig } from '../config/env';
 import type { RecordEventInput, WebhookStream } from '../workflows/activity-types';
+import { wakeWebhookDeliveries } from '../temporal/webhooks';
 import { webhookWorkflowIdFor } from '../workflows/messages';
 import { recordedEvents } from '../worker/reconcile';
 import { verifySignature } from '../webhooks/signature';
@@ -127,28 +128,48 @@ test('a receiver that answers 500 twice then 200 gets the event three times with
   expect(delivery?.attemptLog.map((a: { statusCode: number }) => a.statusCode)).toEqual([500, 500, 200]);
 });
 
-test('a journal write retried after its commit (its worker died before reporting it) adds no event and no delivery', async () => {
+test('a journal write retried after its commit (its worker died before reporting it) adds no event, and a delivery it adds carries the event’s id', async () => {
   const r = await receiver();
   const sub = await subscribe(stack.orgs.agency, r, ['journey.refer']);
   const j = await refer();
   const [delivery] = await settled(stack.orgs.agency, sub.id, j.id);
+  // A subscription dated before the event that the first write could not see
+  // (committed while it ran): the retry owes it a delivery, under the same event id.
+  const late = await stack.db.webhookSubscription.create({
+    data: {
+      organizationId: stack.orgs.agency.id,
+      url: r.url,
+      events: ['journey.refer'],
+      secret: 'whsec_test',
+      createdAt: new Date(Date.parse(delivery?.event.createdAt) - 1000),
+    },
+  });
+  subscriptions.push({ org: stack.orgs.agency, id: late.id });
   // The activity's input as the workflow scheduled it, run again as Temporal retries it.
   const [input] = await recordedEvents(stack.client, j.id);
   const woken: WebhookStream[] = [];
   const journal = createJournal(stack.db, {
     giveUpAfter: 'P3D',
-    wake: async (streams) => void woken.push(...streams),
+    wake: async (streams) => {
+      woken.push(...streams);
+      await wakeWebhookDeliveries(stack.client, stack.taskQueue, streams);
+    },
   });
   await journal.recordEvent(input as RecordEventInput);
   const timeline = await stack.db.timelineEntry.findMany({ where: { journeyId: j.id } });
   expect(timeline.map((t) => [t.seq, t.id])).toEqual([[1, delivery?.event.id]]);
-  // Its stream is woken again (it may have missed the first wake), and finds nothing new to send.
-  expect(woken).toEqual([{ subscriptionId: sub.id, journeyId: j.id }]);
+  // Both streams are woken (the first may have missed its wake); the first finds nothing new to send.
+  expect(new Set(woken.map((w) => `${w.subscriptionId} ${w.journeyId}`))).toEqual(
+    new Set([`${sub.id} ${j.id}`, `${late.id} ${j.id}`]),
+  );
   const after = await deliveries(stack.orgs.agency, sub.id, `?journeyId=${j.id}`);
   expect(after.map((d) => [d.id, d.event.id, d.status, d.attempts])).toEqual([
     [delivery?.id, delivery?.event.id, 'delivered', 1],
   ]);
-  expect(r.of(j.id)).toHaveLength(1);
+  const [owed] = await settled(stack.orgs.agency, late.id, j.id);
+  expect(owed).toMatchObject({ status: 'delivered', event: { id: delivery?.event.id, seq: 1 } });
+  // The endpoint got the event once for each subscription, under one id.
+  expect(r.of(j.id).map((h) => h.eventId)).toEqual([delivery?.event.id, delivery?.event.id]);
 });
 
 test("one journey's events reach an endpoint in seq order under concurrent actions, retries included", async () => {
